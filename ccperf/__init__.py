@@ -1,0 +1,1 @@
+"""ccperf: performance reports of Italian Chambers of Commerce as a star schema."""

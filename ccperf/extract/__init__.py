@@ -1,0 +1,1 @@
+"""Extraction: raw document bytes → segments → layout parsers → model rows."""

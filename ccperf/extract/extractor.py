@@ -1,0 +1,99 @@
+"""One document in, every row out: read → segment → parse each segment with its layout's parser."""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from ccperf.extract.manifest import Override
+from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
+from ccperf.extract.segment import split_segments
+from ccperf.extract.text import DocumentError, SourceText, read_source
+from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Segment
+
+# Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
+PARSER_VERSION = "1"
+
+
+def _apply_override(segments: list[Segment], override: Override | None) -> list[Segment]:
+    if override is None:
+        return segments
+    return [replace(s,
+                    chamber_name=override.chamber or s.chamber_name,
+                    year=override.year or s.year,
+                    doc_kind=override.doc_kind or s.doc_kind) for s in segments]
+
+
+def _document_row(source: SourceText, segments: list[Segment], override: Override | None) -> Document:
+    reports = [s for s in segments if s.role == "report"] or segments
+    chambers = Counter(s.chamber_name for s in reports if s.chamber_name)
+    # A bundle of several chambers' reports belongs to the chamber its preamble names (the merged one).
+    preamble = next((s.chamber_name for s in segments if s.role == "preamble" and s.chamber_name), None)
+    chamber = (override and override.chamber) or preamble or (chambers.most_common(1)[0][0] if chambers else None)
+    years = Counter(s.year for s in reports if s.year)
+    kinds = Counter(s.doc_kind for s in reports if s.doc_kind)
+    return Document(
+        document_sha256=source.sha256,
+        document_file=source.file_name,
+        file_size=source.size,
+        encoding=source.encoding,
+        n_lines=len(source.lines),
+        chamber_name=chamber,
+        year=(override and override.year) or (years.most_common(1)[0][0] if years else None),
+        doc_kind=(override and override.doc_kind) or (kinds.most_common(1)[0][0] if kinds else None),
+    )
+
+
+def _parse_segment(source: SourceText, segment: Segment) -> ParsedSegment:
+    layout = get_layout(segment.layout)
+    if segment.layout == "narrative":
+        segment.parser_status, segment.message = "no_tables", "introduction without indicator tables"
+        return ParsedSegment()
+    if layout is None:
+        segment.parser_status = "unknown_layout"
+        segment.message = f"no known layout in lines {segment.line_start}-{segment.line_end}"
+        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index)
+        text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
+        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, "unknown", segment.message, text)])
+    if layout.parser is None:
+        segment.parser_status, segment.message = "no_parser", f"no parser yet for layout {layout.name}"
+        return ParsedSegment()
+    try:
+        parsed = layout.parser(SegmentContext(source, segment))
+    except Exception as exc:  # a parser bug must not lose the other segments or documents
+        segment.parser_status = "failed"
+        segment.message = f"parser {layout.name} failed: {exc!r}"
+        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index)
+        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, layout.name, segment.message,
+                                                      traceback.format_exc(limit=5))])
+    segment.parser_status = "parsed"
+    segment.message = (f"{len(parsed.readings)} readings, {len(parsed.objectives)} objectives, "
+                       f"{len(parsed.facts)} facts, {len(parsed.quarantined)} quarantined")
+    return parsed
+
+
+def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
+    result = ExtractionResult(document_file=source.file_name)
+    segments = _apply_override(split_segments(source), override)
+    result.document = _document_row(source, segments, override)
+    result.segments = segments
+    for segment in segments:
+        parsed = _parse_segment(source, segment)
+        result.objectives += parsed.objectives
+        result.readings += parsed.readings
+        result.facts += parsed.facts
+        result.quarantined += parsed.quarantined
+    return result
+
+
+def extract_file(path: Path, override: Override | None = None) -> ExtractionResult:
+    """Extract one file; a file that cannot be read gives a result with `error` set, never an exception."""
+    try:
+        source = read_source(path)
+    except DocumentError as exc:
+        return ExtractionResult(document_file=path.name, error=exc.reason)
+    except OSError as exc:
+        return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
+    return extract_source(source, override)

@@ -1,0 +1,445 @@
+"""Unioncamere INTEGRA reports (e.g. the former Mantova chamber).
+
+Shape of the layout (tabs shown as ⇥; cells may be padded with extra empty cells):
+
+    AS1 - <area title>                                     area header (one cell)
+    Obiettivo strategico⇥⇥OS 1.1 - <title> (Peso: 100,00%)  key/value rows describing the objective
+    Risultato misurato obiettivo⇥⇥96,48 %
+    Valutazione obiettivo⇥⇥ Raggiunto
+    Indicatore⇥Algoritmo⇥Target 2024⇥Consuntivo 2024⇥Scostamento rispetto al target
+    <code> <name + description> (Peso: 20,00%) (Tipologia: Struttura) [OC]⇥<formula>⇥>= 2,00 %⇥1,43 %⇥-0,57 %
+
+plus score tables (ENTE / ASn / organisational units), a summary table "Indicatore⇥Target⇥Consuntivo" that
+restates detail rows, an OIV weight table (PESO⇥AMBITO STRATEGICO⇥VALUTAZIONE), and prose that restates
+a result "(target: ..., consuntivo: ..., performance: ...)" or a target revision ("da ≥ 270 a ≥ 245").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ccperf.extract.linking import best_original, link_restatements, name_similarity
+from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number, strip_html
+from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.vocab import parse_status, slug
+from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+
+_OBJECTIVE_KEY = re.compile(r"^obiettivo\s+(strategico|operativo)$", re.I)
+_OBJECTIVE_VALUE = re.compile(
+    r"^(?P<prefix>O[SO])\s*(?P<num>\d+(?:\s*[.\s]\s*\d+)*)\s*-\s*(?P<title>.*?)\s*(?:\(Peso:\s*(?P<w>[\d.,]+)\s*%\))?\s*$")
+_AREA = re.compile(r"^(?P<code>AS\s*\d+)\s*-\s*(?P<title>.+)$")
+_INDICATOR_CELL = re.compile(
+    r"^(?P<body>.*?)\s*\(Peso:\s*(?P<w>[\d.,]+)\s*%\)\s*(?:\(Tipologia:\s*(?P<type>[^)]*)\))?\s*(?P<oc>\bOC\b)?\s*$")
+_LOCAL_CODE = re.compile(r"^(?P<code>O[SO]\s*\d+(?:\.\d+)*\s*-\s*(?:Kpi|KPI|Mis|Ind)\s*\d+)\s+(?P<name>.+)$")
+_NATIONAL_CODE = re.compile(r"^(?P<code>[A-Z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*)\s+(?P<name>.+)$")
+_PCT_CELL = re.compile(r"^[+\-]?\d[\d.]*(?:,\d+)?\s*%$")
+_PROSE_RESULT = re.compile(
+    r"\(target:\s*(?P<target>[^()]+?),\s*consuntivo:\s*(?P<actual>[^()]+?),\s*performance:\s*(?P<perf>[^()]+?)\)",
+    re.I)
+_MEASURE = r"(?:\$[^$]{1,40}\$|[≥≤<>=]{1,2}\s*-?\s*\d[\d.,]*\s*%?)"
+_REVISION = re.compile(rf"\bda\s+(?P<old>{_MEASURE})\s+a\s+(?P<new>{_MEASURE})")
+_QUOTED = re.compile(r"[\"“](?P<q>[^\"”]{8,300})[\"”]")
+_ENTITY_PROSE = re.compile(r"performance\s+di\s+ente", re.I)
+
+_KEYS = {
+    "descrizione": "description",
+    "programma": "programme",
+    "risorse economiche": "resources",
+    "unità organizzative coinvolte": "units",
+    "risultato misurato obiettivo": "achievement",
+    "valutazione obiettivo": "evaluation",
+}
+
+
+def detect_signatures() -> tuple[re.Pattern[str], ...]:
+    return (
+        re.compile(r"^Risultato misurato obiettivo\t"),
+        re.compile(r"^Valutazione obiettivo\t"),
+        re.compile(r"\tScostamento rispetto al target"),
+        re.compile(r"\(Peso: [\d.,]+%\)\s*(?:<i>)?\s*\(Tipologia:"),
+    )
+
+
+def _cells(line: str) -> list[str]:
+    return [strip_html(c) for c in line.split("\t")]
+
+
+def _non_empty(cells: list[str]) -> list[str]:
+    return [c for c in cells if c]
+
+
+def _key_of(cell: str) -> str | None:
+    low = collapse(cell).lower()
+    for prefix, key in _KEYS.items():
+        if low.startswith(prefix):
+            return key
+    return None
+
+
+@dataclass
+class _ObjectiveState:
+    objective: Objective
+    readings: list[Reading] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Parser:
+    ctx: SegmentContext
+    out: ParsedSegment = field(default_factory=ParsedSegment)
+    area: Objective | None = None
+    areas: dict[str, Objective] = field(default_factory=dict)
+    current: _ObjectiveState | None = None
+    objectives: list[_ObjectiveState] = field(default_factory=list)
+    columns: dict[str, int] | None = None  # column positions of the open indicator table
+    in_summary: bool = False
+    last_heading: str = ""
+    summary_readings: list[Reading] = field(default_factory=list)
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def prov(self, line_no: int) -> Provenance:
+        seg = self.ctx.segment
+        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+
+    def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
+             subject: str | None = None, year: int | None = None, derived: bool = False) -> None:
+        seg = self.ctx.segment
+        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
+                                   collapse(quote) or None, subject, derived))
+
+    def new_reading(self, line_no: int, name: str, level: str, role: str, **values) -> Reading:
+        seg = self.ctx.segment
+        return Reading(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, indicator_name=name,
+                       objective_level=level, table_role=role, **values)
+
+    def quarantine(self, line_no: int, reason: str, text: str) -> None:
+        self.out.quarantined.append(Quarantined(self.prov(line_no), line_no, "integra", reason, text))
+
+    # -- line handlers -----------------------------------------------------------------------------------
+    def run(self) -> ParsedSegment:
+        for line_no, line in self.ctx.numbered_lines():
+            self.handle(line_no, line)
+        self.close_objective()
+        self.finish()
+        return self.out
+
+    def handle(self, line_no: int, line: str) -> None:
+        cells = _cells(line)
+        filled = _non_empty(cells)
+        if not filled:
+            self.columns = None
+            self.in_summary = False
+            return
+        if len(filled) == 1 and "\t" not in line.strip("\t"):
+            self.handle_single_cell(line_no, filled[0], line)
+            return
+        head = filled[0]
+        if self.columns is not None and not _OBJECTIVE_KEY.match(head) and _key_of(head) is None:
+            self.handle_indicator_row(line_no, cells, line)
+            return
+        if self.in_summary and len(filled) == 3:
+            self.handle_summary_row(line_no, filled)
+            return
+        self.in_summary = False
+        if head.lower() == "indicatore" and any(c.lower().startswith("target") for c in cells):
+            self.open_table(line_no, cells)
+        elif _OBJECTIVE_KEY.match(head):
+            self.open_objective(line_no, _OBJECTIVE_KEY.match(head).group(1).lower(), filled[1:])
+        elif (key := _key_of(head)) and self.current is not None:
+            self.handle_key(line_no, key, head, filled[1:])
+        elif len(filled) == 2 and _PCT_CELL.match(filled[1]):
+            self.handle_score_row(line_no, filled)
+        elif len(filled) == 3 and _PCT_CELL.match(filled[0]) and _PCT_CELL.match(filled[2]):
+            self.handle_weight_row(line_no, filled)
+
+    def handle_single_cell(self, line_no: int, text: str, line: str) -> None:
+        self.columns = None
+        self.in_summary = False
+        if text.lower().startswith("indicatore") and "consuntivo" in text.lower():
+            return
+        if m := _AREA.match(text):
+            self.open_area(line_no, m.group("code"), m.group("title"))
+            return
+        if len(text) < 90:
+            self.last_heading = text
+        self.handle_prose(line_no, text)
+
+    def open_area(self, line_no: int, code: str, title: str) -> None:
+        code = re.sub(r"\s+", "", code)
+        self.close_objective()
+        if code in self.areas:
+            self.area = self.areas[code]
+            return
+        seg = self.ctx.segment
+        area = Objective(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, code, "area", collapse(title))
+        self.areas[code] = area
+        self.area = area
+        self.out.objectives.append(area)
+
+    def open_objective(self, line_no: int, kind: str, values: list[str]) -> None:
+        self.close_objective()
+        text = values[0] if values else ""
+        m = _OBJECTIVE_VALUE.match(text)
+        if not m:
+            self.quarantine(line_no, "objective header without a readable code", text)
+            return
+        num = re.sub(r"\s*[.\s]\s*", ".", m.group("num"))
+        code = f"{m.group('prefix')} {num}"
+        level = "strategic" if m.group("prefix") == "OS" or kind == "strategico" else "operational"
+        parts = num.split(".")
+        parent = f"AS{parts[0]}" if level == "strategic" else f"OS {'.'.join(parts[:2])}"
+        seg = self.ctx.segment
+        objective = Objective(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, code, level,
+                              collapse(m.group("title")), parent_code=parent,
+                              weight_pct=parse_number(m.group("w")) if m.group("w") else None)
+        self.current = _ObjectiveState(objective)
+        self.objectives.append(self.current)
+        self.out.objectives.append(objective)
+
+    def close_objective(self) -> None:
+        if self.current is not None:
+            state = self.current
+            state.notes.append(f"{len(state.readings)} indicators")
+            state.objective.notes = "; ".join(state.notes)
+        self.current = None
+        self.columns = None
+
+    def handle_key(self, line_no: int, key: str, label: str, values: list[str]) -> None:
+        assert self.current is not None
+        value = values[0] if values else ""
+        objective = self.current.objective
+        if key == "achievement":
+            objective.achievement_pct = parse_measure(value).value
+        elif key == "evaluation":
+            objective.status = parse_status(value)
+            self.current.notes.append(f'Valutazione obiettivo: "{value}"')
+        elif key == "programme":
+            self.current.notes.append(f"{collapse(label)}: {value}")
+        elif key == "units":
+            objective.unit_name = value or None
+            self.current.notes.append(f"Unità organizzative coinvolte: {value}")
+        elif key == "resources":
+            amount = parse_measure(value)
+            self.current.notes.append(f"{collapse(label)}: {value}")
+            self.fact(line_no, f"risorse_economiche_{slug(objective.objective_code or '')}", amount.value, "EUR",
+                      f"{label} {value}", subject=objective.objective_code)
+
+    def open_table(self, line_no: int, cells: list[str]) -> None:
+        columns: dict[str, int] = {}
+        for i, cell in enumerate(cells):
+            low = cell.lower()
+            if low.startswith("target"):
+                columns["target"] = i
+            elif low.startswith("consuntivo"):
+                columns["actual"] = i
+            elif low.startswith("scostamento"):
+                columns["deviation"] = i
+            elif low.startswith("algoritmo"):
+                columns["formula"] = i
+        if "target" not in columns or "actual" not in columns:
+            self.quarantine(line_no, "indicator table header without Target/Consuntivo columns", "\t".join(cells))
+            return
+        if self.current is None:
+            self.in_summary = True  # "Indicatore⇥Target⇥Consuntivo": the summary of the most significant indicators
+            return
+        self.columns = columns
+
+    def _split_row(self, cells: list[str]) -> tuple[str, Measure, Measure, str | None] | None:
+        """Indicator cell, target, actual and deviation: by header position, else by the filled cells."""
+        assert self.columns is not None
+        cols = self.columns
+
+        def at(key: str) -> str:
+            i = cols.get(key)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        target, actual = parse_measure(at("target")), parse_measure(at("actual"))
+        if target.raw and actual.raw and cells[0]:
+            return cells[0], target, actual, at("deviation") or None
+        filled = _non_empty(cells)
+        if len(filled) >= 4:  # shifted row: indicator, formula, target, actual[, deviation]
+            return filled[0], parse_measure(filled[2]), parse_measure(filled[3]), (filled[4] if len(filled) > 4 else None)
+        return None
+
+    def handle_indicator_row(self, line_no: int, cells: list[str], line: str) -> None:
+        assert self.current is not None
+        split = self._split_row(cells)
+        m = _INDICATOR_CELL.match(split[0]) if split else None
+        if split is None or m is None:
+            self.quarantine(line_no, "indicator row without target/actual cells or without (Peso: ...)", line)
+            return
+        cell, target, actual, deviation = split
+        body = collapse(m.group("body"))
+        code = None
+        if cm := _LOCAL_CODE.match(body):
+            code, body = collapse(cm.group("code")), cm.group("name")
+        elif (cm := _NATIONAL_CODE.match(body)) and re.search(r"\d", cm.group("code")) and len(cm.group("code")) >= 3:
+            code, body = cm.group("code"), cm.group("name")
+        notes = [f"scostamento: {deviation}"] if deviation else []
+        if m.group("oc"):
+            notes.append("obiettivo comune (OC)")
+        objective = self.current.objective
+        reading = self.new_reading(
+            line_no, collapse(body), objective.objective_level, "detail",
+            objective_code=objective.objective_code, objective_title=objective.objective_title,
+            indicator_code=code, indicator_type=collapse(m.group("type")) or None,
+            weight_pct=parse_number(m.group("w")),
+            target_raw=target.raw, target_value=target.value, target_operator=target.operator, target_unit=target.unit,
+            actual_raw=actual.raw, actual_value=actual.value, notes="; ".join(notes) or None,
+        )
+        self.current.readings.append(reading)
+        self.out.readings.append(reading)
+
+    def handle_summary_row(self, line_no: int, filled: list[str]) -> None:
+        name, target_cell, actual_cell = filled
+        target, actual = parse_measure(target_cell), parse_measure(actual_cell)
+        if target.raw is None or (target.value is None and actual.value is None):
+            self.quarantine(line_no, "summary row without readable target or result", "\t".join(filled))
+            return
+        notes = ["summary table (Indicatore/Target/Consuntivo)"]
+        if name.rstrip().endswith("*"):
+            name = name.rstrip().rstrip("*").rstrip()
+            notes.append('name marked "*" (obiettivo comune), asterisk stripped')
+        reading = self.new_reading(
+            line_no, collapse(name), "other", "summary",
+            target_raw=target.raw, target_value=target.value, target_operator=target.operator, target_unit=target.unit,
+            actual_raw=actual.raw, actual_value=actual.value, notes="; ".join(notes))
+        self.summary_readings.append(reading)
+        self.out.readings.append(reading)
+
+    def handle_score_row(self, line_no: int, filled: list[str]) -> None:
+        label, pct = filled[0], parse_measure(filled[1]).value
+        if label.upper() == "ENTE":
+            self.fact(line_no, "performance_entity", pct, "%", " ".join(filled))
+        elif m := _AREA.match(label):
+            self.fact(line_no, f"performance_area_{slug(m.group('code'))}", pct, "%", " ".join(filled),
+                      subject=re.sub(r"\s+", "", m.group("code")))
+        elif "unit" in self.last_heading.lower():
+            self.fact(line_no, f"performance_unit_{slug(label)}", pct, "%", " ".join(filled), subject=label)
+
+    def handle_weight_row(self, line_no: int, filled: list[str]) -> None:
+        weight, label, score = filled
+        if m := _AREA.match(label):
+            code = re.sub(r"\s+", "", m.group("code"))
+            self.fact(line_no, f"weight_area_{slug(code)}", parse_measure(weight).value, "%", " ".join(filled),
+                      subject=code)
+            self.fact(line_no, f"performance_area_{slug(code)}", parse_measure(score).value, "%", " ".join(filled),
+                      subject=code)
+
+    def handle_prose(self, line_no: int, text: str) -> None:
+        for m in _PROSE_RESULT.finditer(text):
+            self.prose_result(line_no, text[: m.start()], m)
+        previous_end = 0
+        for m in _REVISION.finditer(text):
+            self.target_revision(line_no, text, m, previous_end)
+            previous_end = m.end()
+        if _ENTITY_PROSE.search(text):
+            self.entity_prose(line_no, text)
+
+    def prose_result(self, line_no: int, before: str, m: re.Match[str]) -> None:
+        """"... obiettivo operativo relativo alla <title> (target: X, consuntivo: Y, performance: Z%)"."""
+        target, actual = parse_measure(m.group("target")), parse_measure(m.group("actual"))
+        states = [s for s in self.objectives if s.objective.objective_title
+                  and s.objective.objective_title.lower()[:40] in before.lower()]
+        state = max(states, key=lambda s: len(s.objective.objective_title or ""), default=None)
+        probe = self.new_reading(line_no, "", "operational", "prose", target_value=target.value,
+                                 actual_value=actual.value)
+        original = None
+        if state is not None:
+            original = next((r for r in state.readings if r.target_value == target.value), None)
+            original = original or (state.readings[0] if len(state.readings) == 1 else None)
+        if state is None or original is None:
+            self.quarantine(line_no, "prose result not tied to a known objective", m.group(0))
+            return
+        objective = state.objective
+        probe.indicator_name = original.indicator_name
+        probe.indicator_code = original.indicator_code
+        probe.indicator_type = original.indicator_type
+        probe.objective_code, probe.objective_level = objective.objective_code, objective.objective_level
+        probe.objective_title = objective.objective_title
+        probe.target_raw, probe.target_operator, probe.target_unit = target.raw, target.operator, target.unit
+        probe.actual_raw = actual.raw
+        probe.achievement_pct = parse_measure(m.group("perf")).value
+        probe.status = parse_status(before[-200:]) or objective.status
+        probe.restates_line = original.provenance.source_line
+        probe.notes = "restated in prose (target / consuntivo / performance)"
+        self.out.readings.append(probe)
+
+    def target_revision(self, line_no: int, text: str, m: re.Match[str], previous_end: int) -> None:
+        """Prose naming an indicator in quotes and its change "(da ≥ 270 a ≥ 245)": original and revised targets.
+
+        The indicator is the nearest quoted name before the change (after the previous change), or else the
+        first one right after it ("... da ≥ 130 a ≥ 60 il target dell'indicatore "...").
+        """
+        before = list(_QUOTED.finditer(text, previous_end, m.start()))
+        after = [q for q in _QUOTED.finditer(text, m.end()) if q.start() < m.end() + 80]
+        detail = [r for s in self.objectives for r in s.readings]
+        original = None
+        for q in [*reversed(before), *after[:1]]:
+            candidates = [r for r in detail if name_similarity(q.group("q"), r.indicator_name) >= 0.7]
+            if candidates:
+                original = max(candidates, key=lambda r: name_similarity(q.group("q"), r.indicator_name))
+                break
+        if original is None:
+            return  # a revision of an objective or a target we cannot tie to an indicator: prose only
+        subject = original.indicator_code or original.indicator_name[:40]
+        quote = text[max(0, m.start() - 80): m.end() + 1]
+        for kind, group in (("original", "old"), ("revised", "new")):
+            measure = parse_measure(m.group(group))
+            self.fact(line_no, f"target_{kind}_{slug(subject)}", measure.value, measure.unit or original.target_unit,
+                      quote, subject=subject)
+
+    def entity_prose(self, line_no: int, text: str) -> None:
+        """"Il grado di raggiungimento della Performance di Ente 2024 ... pari a **97,78%**" (and the prior year)."""
+        year = self.ctx.segment.year
+        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", text):
+            if not _ENTITY_PROSE.search(sentence):
+                continue
+            pcts = [(v, s) for v, s, e in find_numbers(sentence) if sentence[e:e + 3].lstrip("* ").startswith("%")]
+            if not pcts:
+                continue
+            years = [int(y) for y in re.findall(r"\b(20\d\d)\b", sentence)]
+            stated_year = min(years) if years and year and min(years) < year else year
+            name = "performance_entity" if stated_year == year else "performance_entity_previous"
+            self.fact(line_no, name, pcts[0][0], "%", sentence, year=stated_year)
+
+    # -- after the last line -----------------------------------------------------------------------------
+    def finish(self) -> None:
+        detail = [r for s in self.objectives for r in s.readings]
+        link_restatements(self.summary_readings, detail)
+        for reading in self.summary_readings:
+            if reading.restates_line:
+                reading.notes = f"{reading.notes}; restates detail row at line {reading.restates_line}"
+        area_facts = {f.subject_code: f for f in self.out.facts if f.fact_name.startswith("performance_area_")}
+        weight_facts = {f.subject_code: f for f in self.out.facts if f.fact_name.startswith("weight_area_")}
+        for code, area in self.areas.items():
+            if code in area_facts:
+                area.achievement_pct = area_facts[code].value
+            if code in weight_facts:
+                area.weight_pct = weight_facts[code].value
+        self.count_objectives()
+
+    def count_objectives(self) -> None:
+        seg_line = self.ctx.segment.line_start
+        for level in ("strategic", "operational"):
+            objs = [s.objective for s in self.objectives if s.objective.objective_level == level]
+            self.fact(seg_line, f"count_{level}_objectives", float(len(objs)), "count", "", derived=True)
+            for status in ("achieved", "partially_achieved", "not_achieved"):
+                n = sum(1 for o in objs if o.status == status)
+                self.fact(seg_line, f"count_{level}_objectives_{status}", float(n), "count", "", derived=True)
+        self.fact(seg_line, "count_areas", float(len(self.areas)), "count", "", derived=True)
+
+
+def parse(ctx: SegmentContext) -> ParsedSegment:
+    return _Parser(ctx).run()
+
+
+LAYOUT = register(Layout(
+    name="integra",
+    description="Unioncamere INTEGRA tables: key/value objective headers, Indicatore | Algoritmo | Target | "
+                "Consuntivo | Scostamento rows, score and summary tables.",
+    signatures=detect_signatures(),
+    min_hits=6,
+    parser=parse,
+))

@@ -1,0 +1,200 @@
+"""Italian numbers, comparison operators, units and dates → typed values. The one place for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
+_MINUS = str.maketrans({"−": "-", "–": "-", "—": "-"})
+
+
+def collapse(text: str | None) -> str:
+    """Whitespace folded to single spaces, trimmed."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def strip_html(text: str | None) -> str:
+    """Remove HTML tags such as <i>, <p>, <br> (kept as a space so words do not glue)."""
+    return collapse(_TAG.sub(" ", text or ""))
+
+
+# A number as printed: optional sign (a space may follow it: "- 15"), digits with "." or "," groups.
+NUMBER_RE = re.compile(r"(?<![\w.,])([+\-−–]\s?)?(\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\w])")
+
+
+def parse_number(text: str | None) -> float | None:
+    """Parse one Italian-formatted number: "2.720.771,87" → 2720771.87, "-0,57" → -0.57.
+
+    A lone "." followed by exactly three digits groups thousands ("27.000" → 27000); any other lone
+    "." is a decimal point (some cells use one: "45.48").
+    """
+    if text is None:
+        return None
+    s = text.translate(_MINUS).strip()
+    m = re.fullmatch(r"([+-])?\s?([\d.,]+)", s)
+    if not m:
+        return None
+    sign, body = m.group(1), m.group(2)
+    if not re.search(r"\d", body) or body[0] in ".," or body[-1] in ".,":
+        return None
+    if "," in body and "." in body:
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        body = body.replace(thousands, "").replace(decimal, ".")
+    elif "," in body:
+        if body.count(",") > 1:
+            if not re.fullmatch(r"\d{1,3}(,\d{3})+", body):
+                return None
+            body = body.replace(",", "")
+        else:
+            body = body.replace(",", ".")
+    elif "." in body:
+        parts = body.split(".")
+        if len(parts) > 2 or len(parts[1]) == 3:
+            if not all(len(p) == 3 for p in parts[1:]):
+                return None
+            body = body.replace(".", "")
+    try:
+        value = float(body)
+    except ValueError:
+        return None
+    return -value if sign == "-" else value
+
+
+def find_numbers(text: str) -> list[tuple[float, int, int]]:
+    """Every number in a text as (value, start, end)."""
+    out = []
+    for m in NUMBER_RE.finditer(text.translate(_MINUS)):
+        value = parse_number(m.group(0).replace(" ", "") if m.group(1) else m.group(0))
+        if value is None and " " in m.group(2):
+            continue
+        if value is not None:
+            out.append((value, m.start(), m.end()))
+    return out
+
+
+# Operators as printed: ">=", "=>", "= >", "> =", "≥", "$\geq", "=<", "< =", "≤", "\leq", ">", "<", "=".
+_OPERATOR_RE = re.compile(
+    r"^\s*(?:\$\s*)?(\\geq?|\\leq?|\\ge\b|\\le\b|≥|≤|>\s*=|=\s*>|<\s*=|=\s*<|>|<|=)\s*",
+)
+_OPERATOR_CANON = {
+    "\\geq": ">=", "\\ge": ">=", "≥": ">=", ">=": ">=", "=>": ">=",
+    "\\leq": "<=", "\\le": "<=", "≤": "<=", "<=": "<=", "=<": "<=",
+    ">": ">", "<": "<", "=": "=",
+}
+# Words that imply an operator ("almeno 12.000" = at least; "entro il 31/12" = no later than).
+_WORD_OPERATORS = (
+    (re.compile(r"^\s*(?:almeno|minimo|non inferiore a|pari o superiore a)\b", re.I), ">="),
+    (re.compile(r"^\s*(?:entro(?: il)?|non superiore a|massimo|max\.?)\b", re.I), "<="),
+)
+
+
+def parse_operator(text: str) -> tuple[str | None, str]:
+    """Split a leading comparison operator off a cell: ("= > 80%") → (">=", "80%")."""
+    m = _OPERATOR_RE.match(text)
+    if m:
+        op = _SPACE.sub("", m.group(1))
+        return _OPERATOR_CANON.get(op, op), text[m.end():]
+    for pattern, op in _WORD_OPERATORS:
+        wm = pattern.match(text)
+        if wm:
+            return op, text[wm.end():]
+    return None, text
+
+
+_UNITS = (
+    (re.compile(r"^%"), "%"),
+    (re.compile(r"^(?:€|eur(?:o)?\b)", re.I), "EUR"),
+    (re.compile(r"^(?:gg\.?|giorni\b|gg\b)", re.I), "gg"),
+    (re.compile(r"^N\.(?!\w)"), "N."),
+    (re.compile(r"^n\.(?!\w)"), "n."),
+    (re.compile(r"^(?:ore|h)\b", re.I), "ore"),
+    (re.compile(r"^mesi\b", re.I), "mesi"),
+)
+
+
+def parse_unit(text: str) -> str | None:
+    """The unit printed right after (or before, for €) a number."""
+    s = text.strip().lstrip("$").strip()
+    for pattern, unit in _UNITS:
+        if pattern.match(s):
+            return unit
+    return None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A target or result cell read as printed and as typed values."""
+
+    raw: str | None
+    value: float | None
+    operator: str | None
+    unit: str | None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value is not None
+
+
+_LATEX = re.compile(r"\$([^$]*)\$")
+
+
+def _delatex(text: str) -> str:
+    """"$\\geq 85,00\\%$" → "\\geq 85,00%" (keep the operator command, drop the math delimiters)."""
+    return _LATEX.sub(lambda m: m.group(1).replace("\\%", "%"), text).replace("\\%", "%")
+
+
+def parse_measure(raw: str | None, *, allow_trailing_text: bool = True) -> Measure:
+    """Read a target/actual cell: operator, first number, unit.
+
+    ">= 2,00 %" → (2.0, ">=", "%"); "$\\geq 3,00$ N." → (3.0, ">=", "N."); "€ 3.200.000,00" → (3200000, None,
+    "EUR"); "Attuazione e rendicontazione" → value None. With allow_trailing_text=False a cell holding
+    words after the number ("16 (G-Form 11 ...)") keeps its raw text but gets no value.
+    """
+    text = collapse(strip_html(raw))
+    if not text or text in {"-", "--", "---", "//", "n.d.", "ND", "N.D."}:
+        return Measure(text or None, None, None, None)
+    body = _delatex(text)
+    operator, rest = parse_operator(body)
+    rest = rest.strip()
+    unit = None
+    lead_unit = re.match(r"^(€\.?|EUR\b|Euro\b)\s*", rest, re.I)
+    if lead_unit:
+        unit, rest = "EUR", rest[lead_unit.end():]
+    m = re.match(r"^([+\-−–]?\s?[\d][\d.,]*)", rest)
+    if not m:
+        return Measure(text, None, operator, unit)
+    value = parse_number(m.group(1).replace(" ", ""))
+    tail = rest[m.end():]
+    unit = unit or parse_unit(tail)
+    if not allow_trailing_text:
+        leftover = re.sub(r"^\s*(?:%|€|EUR|Euro|gg\.?|giorni|N\.|n\.)?", "", tail, flags=re.I).strip()
+        if leftover:
+            return Measure(text, None, operator, unit)
+    return Measure(text, value, operator, unit)
+
+
+# Dates: "31/12/2019", "18.11.2024", "12-12-2019".
+DATE_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = DATE_RE.search(text or "")
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def excel_serial_to_date(serial: float) -> dt.date | None:
+    """Spreadsheet day numbers printed instead of dates (43697,00 → 2019-08-20)."""
+    if not 20000 <= serial <= 80000 or serial != int(serial):
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))

@@ -1,0 +1,70 @@
+"""Read a document's bytes into text lines: encodings, BOMs, binary and empty files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)}
+
+
+class DocumentError(Exception):
+    """A document that cannot be read as text; the message names the file and the reason."""
+
+    def __init__(self, file_name: str, reason: str):
+        super().__init__(f"{file_name}: {reason}")
+        self.file_name = file_name
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SourceText:
+    file_name: str
+    sha256: str
+    size: int
+    encoding: str
+    lines: tuple[str, ...]  # lines[0] is line 1; only "\n" splits lines, as in `grep -n`
+
+    def line(self, number: int) -> str:
+        """The 1-based line `number`."""
+        return self.lines[number - 1]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes, file_name: str) -> tuple[str, str]:
+    """Bytes → (text, encoding name). Raises DocumentError for empty or binary content."""
+    if not data.strip():
+        raise DocumentError(file_name, "empty file (no text)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DocumentError(file_name, f"declares UTF-16 with a byte-order mark but does not decode: {exc}")
+    if b"\x00" in data[:65536]:
+        raise DocumentError(file_name, "binary file (NUL bytes), not a text document")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Windows-exported reports are often cp1252; it decodes almost any byte, so check for control noise.
+        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+    sample = text[:65536]
+    noise = sum(1 for ch in sample if ord(ch) in _CONTROL or ch == "\ufffd")
+    if noise > max(8, len(sample) // 100):
+        raise DocumentError(file_name, f"binary or garbled content ({noise} control characters in the first "
+                                       f"{len(sample)} characters)")
+    return text, encoding
+
+
+def read_source(path: Path) -> SourceText:
+    data = path.read_bytes()
+    text, encoding = decode(data, path.name)
+    lines = tuple(line.rstrip("\r") for line in text.split("\n"))
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    return SourceText(path.name, sha256_of(data), len(data), encoding, lines)

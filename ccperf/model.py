@@ -1,0 +1,165 @@
+"""The common model every layout parser produces: plain dataclasses with provenance.
+
+Every extracted row names the document (sha256 and file) and the 1-based source line it comes
+from, so an analyst can always go back to the printed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+DocKind = Literal["piano_performance", "relazione_performance", "relazione_gestione"]
+ObjectiveLevel = Literal["area", "strategic", "operational", "other"]
+Status = Literal["achieved", "not_achieved", "partially_achieved"]
+# Where a reading is printed; decides which occurrence of a restated value is current (see dbt
+# int_indicator_readings_restated): a final addendum beats a detail table, which beats a summary or prose.
+TableRole = Literal["detail", "summary", "addendum", "prose", "plan"]
+
+DOC_KINDS: tuple[str, ...] = ("piano_performance", "relazione_performance", "relazione_gestione")
+OBJECTIVE_LEVELS: tuple[str, ...] = ("area", "strategic", "operational", "other")
+STATUSES: tuple[str, ...] = ("achieved", "not_achieved", "partially_achieved")
+TABLE_ROLES: tuple[str, ...] = ("detail", "summary", "addendum", "prose", "plan")
+OPERATORS: tuple[str, ...] = (">=", "<=", "=", ">", "<")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    document_sha256: str
+    document_file: str
+    source_line: int  # 1-based line where the row starts in the source file
+    segment_index: int
+
+
+@dataclass
+class Document:
+    document_sha256: str
+    document_file: str
+    file_size: int
+    encoding: str
+    n_lines: int
+    chamber_name: str | None
+    year: int | None
+    doc_kind: str | None
+
+
+@dataclass
+class Segment:
+    """A contiguous part of a document holding one chamber's report (or a part of it)."""
+
+    document_sha256: str
+    document_file: str
+    segment_index: int
+    line_start: int
+    line_end: int
+    chamber_name: str | None
+    year: int | None
+    doc_kind: str | None
+    layout: str
+    role: str = "report"  # report | addendum | preamble
+    parser_status: str = "pending"  # parsed | no_parser | no_tables | failed
+    message: str | None = None
+
+
+@dataclass
+class Objective:
+    provenance: Provenance
+    chamber_name: str | None
+    year: int | None
+    doc_kind: str | None
+    objective_code: str | None
+    objective_level: str
+    objective_title: str | None
+    parent_code: str | None = None
+    weight_pct: float | None = None
+    achievement_pct: float | None = None
+    status: str | None = None
+    perspective: str | None = None
+    mission_code: str | None = None
+    unit_name: str | None = None
+    table_role: str = "detail"
+    notes: str | None = None
+
+
+@dataclass
+class Reading:
+    provenance: Provenance
+    chamber_name: str | None
+    year: int | None
+    doc_kind: str | None
+    indicator_name: str
+    objective_level: str
+    objective_code: str | None = None
+    objective_title: str | None = None
+    indicator_code: str | None = None
+    indicator_type: str | None = None
+    weight_pct: float | None = None
+    baseline_raw: str | None = None
+    baseline_value: float | None = None
+    target_raw: str | None = None
+    target_value: float | None = None
+    target_operator: str | None = None
+    target_unit: str | None = None
+    target_midyear_raw: str | None = None
+    target_midyear_value: float | None = None
+    target_revised_raw: str | None = None
+    target_revised_value: float | None = None
+    actual_raw: str | None = None
+    actual_value: float | None = None
+    achievement_pct: float | None = None
+    status: str | None = None
+    unit_name: str | None = None  # organisational unit, person or agency for level "other" rows
+    table_role: str = "detail"
+    restates_line: int | None = None  # source_line of the reading (same document) this one restates
+    line_end: int | None = None
+    notes: str | None = None
+
+
+@dataclass
+class Fact:
+    provenance: Provenance
+    chamber_name: str | None
+    year: int | None
+    fact_name: str
+    value: float | None
+    unit: str | None
+    quote: str | None
+    subject_code: str | None = None
+    is_derived: bool = False  # computed from extracted rows rather than printed
+
+
+@dataclass
+class Quarantined:
+    """A block that looked like a table but could not be parsed: kept, never dropped."""
+
+    provenance: Provenance
+    line_end: int
+    layout: str
+    reason: str
+    text: str
+
+
+@dataclass
+class ExtractionResult:
+    """Everything one document yields, plus what went wrong with it."""
+
+    document_file: str
+    document: Document | None = None
+    segments: list[Segment] = field(default_factory=list)
+    objectives: list[Objective] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    error: str | None = None  # set when the whole document was rejected (empty, binary, ...)
+
+
+def flatten(row: Any) -> dict[str, Any]:
+    """A dataclass row as a flat dict, the provenance fields inlined first."""
+    out: dict[str, Any] = {}
+    for f in fields(row):
+        value = getattr(row, f.name)
+        if f.name == "provenance":
+            out.update(asdict(value))
+        else:
+            out[f.name] = value
+    return out
