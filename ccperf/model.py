@@ -116,6 +116,23 @@ class Reading:
 
 
 @dataclass
+class ReadingComponent:
+    """A value that goes into a reading's result: a numerator/denominator row, a four-month datum, a total.
+
+    `reading_line` is the source_line of the reading it belongs to (same document), so an analyst can see
+    how the printed result was computed.
+    """
+
+    provenance: Provenance
+    reading_line: int
+    component: str  # e.g. "numerator", "denominator", "value"
+    period: str  # e.g. "I quadrimestre", "II quadrimestre", "III quadrimestre", "total"
+    label: str | None
+    raw: str | None
+    value: float | None
+
+
+@dataclass
 class Fact:
     provenance: Provenance
     chamber_name: str | None
@@ -149,6 +166,7 @@ class ExtractionResult:
     objectives: list[Objective] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    components: list[ReadingComponent] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     error: str | None = None  # set when the whole document was rejected (empty, binary, ...)
 

@@ -84,6 +84,7 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         result.objectives += parsed.objectives
         result.readings += parsed.readings
         result.facts += parsed.facts
+        result.components += parsed.components
         result.quarantined += parsed.quarantined
     return result
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ccperf.extract.text import SourceText
-from ccperf.model import Fact, Objective, Quarantined, Reading, Segment
+from ccperf.model import Fact, Objective, Quarantined, Reading, ReadingComponent, Segment
 
 
 @dataclass
@@ -30,6 +30,7 @@ class ParsedSegment:
     objectives: list[Objective] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    components: list[ReadingComponent] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
 
 
