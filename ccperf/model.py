@@ -132,6 +132,27 @@ class ReadingComponent:
     value: float | None
 
 
+# Fact names every layout uses for the same kind of statement; the subject (area, unit, mission, indicator
+# code) goes in `subject_code`, the year stated in `year`. Layouts may add other names (staff counts, ...).
+FACT_NAMES: dict[str, str] = {
+    "performance_entity": "overall performance of the chamber (%), e.g. PERFORMANCE DI ENTE",
+    "performance_area": "score of a strategic area / perspective (%); subject = area code",
+    "performance_unit": "score of an organisational unit (%); subject = unit name",
+    "weight_area": "weight of an area in the entity score (%); subject = area code",
+    "resources_objective": "economic resources assigned to an objective (EUR); subject = objective code",
+    "target_original": "a target before a revision stated in the text; subject = indicator code or name",
+    "target_revised": "a target after a revision stated in the text; subject = indicator code or name",
+    "spending_mission": "amount spent on a mission (EUR); subject = mission code (011)",
+    "spending_programme": "amount spent on a programme (EUR); subject = mission-programme code (011-005)",
+    "budget_mission": "budget of a mission (EUR); subject = mission code",
+    "budget_programme": "budget of a programme (EUR); subject = mission-programme code",
+    "count_areas": "number of strategic areas / perspectives",
+    "count_strategic_objectives": "number of strategic objectives (suffix _achieved, _partially_achieved, "
+                                  "_not_achieved for counts by status)",
+    "count_operational_objectives": "number of operational objectives (same suffixes)",
+}
+
+
 @dataclass
 class Fact:
     provenance: Provenance

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from ccperf.extract.linking import best_original
 from ccperf.extract.manifest import Override
 from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
 from ccperf.extract.segment import split_segments
@@ -86,7 +87,21 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         result.facts += parsed.facts
         result.components += parsed.components
         result.quarantined += parsed.quarantined
+    _link_addenda(result)
     return result
+
+
+def _link_addenda(result: ExtractionResult) -> None:
+    """An addendum segment restates readings printed in another segment of the same file (same chamber, year)."""
+    for reading in result.readings:
+        if reading.table_role != "addendum" or reading.restates_line is not None:
+            continue
+        originals = [r for r in result.readings
+                     if r.table_role != "addendum" and r.chamber_name == reading.chamber_name and r.year == reading.year
+                     and r.provenance.segment_index != reading.provenance.segment_index]
+        original = best_original(reading, originals)
+        if original is not None:
+            reading.restates_line = original.provenance.source_line
 
 
 def extract_file(path: Path, override: Override | None = None) -> ExtractionResult:

@@ -43,7 +43,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise DocumentError(file_name, f"declares UTF-16 with a byte-order mark but does not decode: {exc}")
+            raise DocumentError(file_name, f"declares UTF-16 with a byte-order mark but does not decode: {exc}") from exc
     if b"\x00" in data[:65536]:
         raise DocumentError(file_name, "binary file (NUL bytes), not a text document")
     if data.startswith(b"\xef\xbb\xbf"):

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ccperf.extract.linking import best_original, link_restatements, name_similarity
+from ccperf.extract.linking import link_restatements, name_similarity
 from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number, strip_html
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
-from ccperf.extract.vocab import parse_status, slug
+from ccperf.extract.vocab import parse_status
 from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
 
 _OBJECTIVE_KEY = re.compile(r"^obiettivo\s+(strategico|operativo)$", re.I)
@@ -222,7 +222,7 @@ class _Parser:
         elif key == "resources":
             amount = parse_measure(value)
             self.current.notes.append(f"{collapse(label)}: {value}")
-            self.fact(line_no, f"risorse_economiche_{slug(objective.objective_code or '')}", amount.value, "EUR",
+            self.fact(line_no, "resources_objective", amount.value, "EUR",
                       f"{label} {value}", subject=objective.objective_code)
 
     def open_table(self, line_no: int, cells: list[str]) -> None:
@@ -313,18 +313,18 @@ class _Parser:
         if label.upper() == "ENTE":
             self.fact(line_no, "performance_entity", pct, "%", " ".join(filled))
         elif m := _AREA.match(label):
-            self.fact(line_no, f"performance_area_{slug(m.group('code'))}", pct, "%", " ".join(filled),
+            self.fact(line_no, "performance_area", pct, "%", " ".join(filled),
                       subject=re.sub(r"\s+", "", m.group("code")))
         elif "unit" in self.last_heading.lower():
-            self.fact(line_no, f"performance_unit_{slug(label)}", pct, "%", " ".join(filled), subject=label)
+            self.fact(line_no, "performance_unit", pct, "%", " ".join(filled), subject=label)
 
     def handle_weight_row(self, line_no: int, filled: list[str]) -> None:
         weight, label, score = filled
         if m := _AREA.match(label):
             code = re.sub(r"\s+", "", m.group("code"))
-            self.fact(line_no, f"weight_area_{slug(code)}", parse_measure(weight).value, "%", " ".join(filled),
+            self.fact(line_no, "weight_area", parse_measure(weight).value, "%", " ".join(filled),
                       subject=code)
-            self.fact(line_no, f"performance_area_{slug(code)}", parse_measure(score).value, "%", " ".join(filled),
+            self.fact(line_no, "performance_area", parse_measure(score).value, "%", " ".join(filled),
                       subject=code)
 
     def handle_prose(self, line_no: int, text: str) -> None:
@@ -387,7 +387,7 @@ class _Parser:
         quote = text[max(0, m.start() - 80): m.end() + 1]
         for kind, group in (("original", "old"), ("revised", "new")):
             measure = parse_measure(m.group(group))
-            self.fact(line_no, f"target_{kind}_{slug(subject)}", measure.value, measure.unit or original.target_unit,
+            self.fact(line_no, f"target_{kind}", measure.value, measure.unit or original.target_unit,
                       quote, subject=subject)
 
     def entity_prose(self, line_no: int, text: str) -> None:
@@ -401,8 +401,7 @@ class _Parser:
                 continue
             years = [int(y) for y in re.findall(r"\b(20\d\d)\b", sentence)]
             stated_year = min(years) if years and year and min(years) < year else year
-            name = "performance_entity" if stated_year == year else "performance_entity_previous"
-            self.fact(line_no, name, pcts[0][0], "%", sentence, year=stated_year)
+            self.fact(line_no, "performance_entity", pcts[0][0], "%", sentence, year=stated_year)
 
     # -- after the last line -----------------------------------------------------------------------------
     def finish(self) -> None:
@@ -411,8 +410,8 @@ class _Parser:
         for reading in self.summary_readings:
             if reading.restates_line:
                 reading.notes = f"{reading.notes}; restates detail row at line {reading.restates_line}"
-        area_facts = {f.subject_code: f for f in self.out.facts if f.fact_name.startswith("performance_area_")}
-        weight_facts = {f.subject_code: f for f in self.out.facts if f.fact_name.startswith("weight_area_")}
+        area_facts = {f.subject_code: f for f in self.out.facts if f.fact_name == "performance_area"}
+        weight_facts = {f.subject_code: f for f in self.out.facts if f.fact_name == "weight_area"}
         for code, area in self.areas.items():
             if code in area_facts:
                 area.achievement_pct = area_facts[code].value
