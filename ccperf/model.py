@@ -106,6 +106,7 @@ class Reading:
     target_revised_value: float | None = None
     actual_raw: str | None = None
     actual_value: float | None = None
+    actual_unit: str | None = None  # filled from actual_raw by the extractor when a parser leaves it empty
     achievement_pct: float | None = None
     status: str | None = None
     unit_name: str | None = None  # organisational unit, person or agency for level "other" rows

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ccperf.extract.linking import best_original
 from ccperf.extract.manifest import Override
+from ccperf.extract.numbers import parse_measure
 from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, read_source
@@ -88,6 +89,9 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         result.components += parsed.components
         result.quarantined += parsed.quarantined
     _link_addenda(result)
+    for reading in result.readings:
+        if reading.actual_unit is None and reading.actual_raw:
+            reading.actual_unit = parse_measure(reading.actual_raw).unit
     return result
 
 

@@ -1,0 +1,28 @@
+with segments as (
+    select
+        document_sha256,
+        count(*) as n_segments,
+        count(*) filter (where parser_status = 'parsed') as n_segments_parsed,
+        string_agg(distinct layout, ', ' order by layout) as layouts
+    from {{ ref('stg_raw__segments') }}
+    group by document_sha256
+)
+
+select
+    documents.document_sha256 as document_key,
+    documents.document_sha256,
+    documents.document_file,
+    {{ chamber_key('documents.chamber_name') }} as chamber_key,
+    documents.chamber_name,
+    documents.year,
+    documents.doc_kind,
+    documents.encoding,
+    cast(documents.n_lines as integer) as n_lines,
+    cast(documents.file_size as bigint) as file_size,
+    cast(coalesce(segments.n_segments, 0) as integer) as n_segments,
+    cast(coalesce(segments.n_segments_parsed, 0) as integer) as n_segments_parsed,
+    segments.layouts,
+    documents.parser_version,
+    documents.extracted_at
+from {{ ref('stg_raw__documents') }} as documents
+left join segments on documents.document_sha256 = segments.document_sha256

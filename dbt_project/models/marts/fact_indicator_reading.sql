@@ -1,0 +1,61 @@
+with readings as (
+    select * from {{ ref('int_indicator_readings_restated') }}
+),
+
+-- Units compare loosely ("N." = "n." = none); a target in % is not comparable with an actual in days.
+units as (
+    select
+        *,
+        nullif(lower(replace(coalesce(target_unit, ''), '.', '')), '') as target_unit_norm,
+        nullif(lower(replace(coalesce(actual_unit, ''), '.', '')), '') as actual_unit_norm
+    from readings
+)
+
+select
+    reading_key,
+    document_sha256 as document_key,
+    {{ chamber_key('chamber_name') }} as chamber_key,
+    year,
+    objective_key,
+    document_file,
+    source_line,
+    segment_index,
+    chamber_name,
+    doc_kind,
+    objective_level,
+    objective_code,
+    indicator_code,
+    indicator_name,
+    indicator_type,
+    weight_pct,
+    baseline_raw,
+    baseline_value,
+    target_raw,
+    target_value,
+    target_operator,
+    target_unit,
+    target_midyear_raw,
+    target_midyear_value,
+    target_revised_raw,
+    target_revised_value,
+    actual_raw,
+    actual_value,
+    actual_unit,
+    achievement_pct,
+    status,
+    table_role,
+    restates_line,
+    superseded_by_key,
+    is_current,
+    case
+        when target_operator is null or target_value is null or actual_value is null then null
+        when target_unit_norm is not null and actual_unit_norm is not null
+            and target_unit_norm <> actual_unit_norm then null
+        when target_operator = '>=' then actual_value >= target_value
+        when target_operator = '<=' then actual_value <= target_value
+        when target_operator = '>' then actual_value > target_value
+        when target_operator = '<' then actual_value < target_value
+        when target_operator = '=' then abs(actual_value - target_value) <= 1e-9 * greatest(1, abs(target_value))
+    end as is_target_met,
+    notes
+from units

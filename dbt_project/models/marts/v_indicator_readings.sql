@@ -1,0 +1,46 @@
+{{ config(materialized='view') }}
+-- The analysts' contract: one row per indicator reading as printed, with names instead of keys.
+select
+    facts.document_file,
+    documents.document_sha256,
+    facts.source_line,
+    chambers.chamber_name,
+    facts.year,
+    facts.doc_kind,
+    facts.objective_code,
+    facts.objective_level,
+    objectives.objective_title,
+    objectives.parent_code,
+    objectives.perspective,
+    objectives.mission_code,
+    objectives.unit_name,
+    facts.indicator_code,
+    facts.indicator_name,
+    facts.indicator_type,
+    facts.weight_pct,
+    facts.baseline_raw,
+    facts.baseline_value,
+    facts.target_raw,
+    facts.target_value,
+    facts.target_operator,
+    facts.target_unit,
+    facts.target_midyear_raw,
+    facts.target_midyear_value,
+    facts.target_revised_raw,
+    facts.target_revised_value,
+    facts.actual_raw,
+    facts.actual_value,
+    facts.actual_unit,
+    facts.achievement_pct,
+    facts.status,
+    facts.is_current,
+    facts.is_target_met,
+    facts.table_role,
+    facts.restates_line,
+    facts.notes,
+    facts.reading_key,
+    facts.objective_key
+from {{ ref('fact_indicator_reading') }} as facts
+inner join {{ ref('dim_document') }} as documents on facts.document_key = documents.document_key
+inner join {{ ref('dim_chamber') }} as chambers on facts.chamber_key = chambers.chamber_key
+inner join {{ ref('dim_objective') }} as objectives on facts.objective_key = objectives.objective_key
