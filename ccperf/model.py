@@ -183,6 +183,8 @@ class ExtractionResult:
     """Everything one document yields, plus what went wrong with it."""
 
     document_file: str
+    file_sha256: str | None = None  # of the bytes, even when the file could not be read as a document
+    file_size: int | None = None
     document: Document | None = None
     segments: list[Segment] = field(default_factory=list)
     objectives: list[Objective] = field(default_factory=list)

@@ -12,7 +12,7 @@ from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
 from ccperf.extract.segment import split_segments
-from ccperf.extract.text import DocumentError, SourceText, read_source
+from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
 from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Segment
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
@@ -111,9 +111,14 @@ def _link_addenda(result: ExtractionResult) -> None:
 def extract_file(path: Path, override: Override | None = None) -> ExtractionResult:
     """Extract one file; a file that cannot be read gives a result with `error` set, never an exception."""
     try:
-        source = read_source(path)
-    except DocumentError as exc:
-        return ExtractionResult(document_file=path.name, error=exc.reason)
+        data = path.read_bytes()
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
-    return extract_source(source, override)
+    sha, size = sha256_of(data), len(data)
+    try:
+        source = source_from_bytes(path.name, data)
+    except DocumentError as exc:
+        return ExtractionResult(document_file=path.name, file_sha256=sha, file_size=size, error=exc.reason)
+    result = extract_source(source, override)
+    result.file_sha256, result.file_size = sha, size
+    return result

@@ -61,10 +61,13 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
     return text, encoding
 
 
-def read_source(path: Path) -> SourceText:
-    data = path.read_bytes()
-    text, encoding = decode(data, path.name)
+def source_from_bytes(file_name: str, data: bytes) -> SourceText:
+    text, encoding = decode(data, file_name)
     lines = tuple(line.rstrip("\r") for line in text.split("\n"))
     if lines and lines[-1] == "":
         lines = lines[:-1]
-    return SourceText(path.name, sha256_of(data), len(data), encoding, lines)
+    return SourceText(file_name, sha256_of(data), len(data), encoding, lines)
+
+
+def read_source(path: Path) -> SourceText:
+    return source_from_bytes(path.name, path.read_bytes())

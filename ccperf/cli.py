@@ -1,0 +1,126 @@
+"""The `ccperf` command: run the pipeline, extract one file, show the state of the warehouse."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ccperf.config import Settings, quiet_third_parties
+from ccperf.summary import RunSummary
+
+app = typer.Typer(help="ccperf: performance reports of Italian Chambers of Commerce as a star schema.",
+                  no_args_is_help=True, add_completion=False)
+# Wide enough for the summary table when output is piped or captured (CI logs).
+console = Console(width=None if sys.stdout.isatty() else 150)
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder holding raw/ (default: ./data).")]
+
+
+@app.command()
+def run(data_dir: DataDir = None) -> None:
+    """Run the whole pipeline on the documents in <data-dir>/raw and publish the marts."""
+    quiet_third_parties()
+    from flows.pipeline import new_summary, pipeline  # Prefect is slow to import: only for commands that run it
+
+    summary = new_summary()
+    try:
+        pipeline(data_dir=str(data_dir) if data_dir else None, summary=summary)
+    except Exception as exc:  # every failure ends in a readable summary, not a traceback
+        summary.status, summary.message = "failed", str(exc)
+    print_summary(summary, Settings.load(data_dir))
+    if summary.status != "succeeded":
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False) -> None:
+    """Extract one document and show what was found (nothing is written)."""
+    from ccperf.extract.extractor import extract_file
+    from ccperf.model import flatten
+
+    result = extract_file(file)
+    if result.error:
+        console.print(f"[red]{file.name}: {result.error}[/red]")
+        raise typer.Exit(code=1)
+    if as_json:
+        for kind, rows in (("segment", result.segments), ("objective", result.objectives),
+                           ("reading", result.readings), ("fact", result.facts), ("quarantined", result.quarantined)):
+            for row in rows:
+                sys.stdout.write(json.dumps({"kind": kind, **flatten(row)}, ensure_ascii=False, default=str) + "\n")
+        return
+    table = Table(title=f"{file.name}")
+    for col in ("lines", "chamber", "year", "kind", "layout", "status", "message"):
+        table.add_column(col)
+    for s in result.segments:
+        table.add_row(f"{s.line_start}-{s.line_end}", s.chamber_name or "?", str(s.year or "?"), s.doc_kind or "?",
+                      s.layout, s.parser_status, s.message or "")
+    console.print(table)
+    console.print(f"readings {len(result.readings)}, objectives {len(result.objectives)}, facts {len(result.facts)}, "
+                  f"quarantined {len(result.quarantined)}")
+
+
+@app.command()
+def status(data_dir: DataDir = None) -> None:
+    """Show the last runs and the documents known to the warehouse."""
+    import duckdb
+
+    settings = Settings.load(data_dir)
+    if not settings.warehouse.exists():
+        console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        for title, query in (
+            ("Last runs", "select run_id, status, n_documents, n_readings, n_quarantined, elapsed_s, "
+                          "left(message, 80) from audit.runs order by started_at desc limit 5"),
+            ("Documents", "select document_file, chamber_name, year, doc_kind, layouts, n_segments_parsed || '/' || "
+                          "n_segments from marts.dim_document order by document_file"),
+        ):
+            try:
+                rows = con.execute(query).fetchall()
+                names = [d[0] for d in con.description]
+            except duckdb.Error:
+                continue
+            table = Table(title=title)
+            for name in names:
+                table.add_column(name)
+            for row in rows:
+                table.add_row(*[str(v) for v in row])
+            console.print(table)
+    finally:
+        con.close()
+
+
+def print_summary(summary: RunSummary, settings: Settings) -> None:
+    ok = summary.status == "succeeded"
+    table = Table(title=f"ccperf run {summary.run_id}")
+    for col in ("file", "status", "chamber year kind / reason", "segments", "readings", "objectives", "facts",
+                "quarantined"):
+        table.add_column(col)
+    for d in summary.documents:
+        table.add_row(d.document_file, d.status, d.message, str(len(d.segments)),
+                      *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
+    console.print(table)
+    for file_name, seg in summary.segments_needing_attention():
+        console.print(f"  [yellow]{file_name} lines {seg.line_start}-{seg.line_end} ({seg.chamber_name}, "
+                      f"layout {seg.layout}): {seg.message}[/yellow]")
+    for name in summary.removed_documents:
+        console.print(f"  removed from the warehouse (no longer in raw/): {name}")
+    console.print(f"rows: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "
+                  f"{summary.total('facts')} facts, {summary.total('quarantined')} quarantined blocks")
+    if summary.dbt_counts:
+        console.print(f"dbt build: {summary.dbt_counts}")
+    if summary.quality_checked:
+        console.print(f"quality: {summary.quality_checked} expectations, {len(summary.quality_failures)} critical "
+                      f"failures, {len(summary.quality_warnings)} warnings")
+        for line in summary.quality_warnings:
+            console.print(f"  [yellow]{line}[/yellow]")
+    if summary.published:
+        console.print(f"published {len(summary.published)} Parquet files to {settings.marts_dir}")
+    colour = "green" if ok else "red"
+    console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {summary.message}")

@@ -1,0 +1,50 @@
+"""What a run did, in numbers and plain words: documents, segments, rows, quarantine, quality, publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ccperf.model import ExtractionResult, Segment
+
+
+@dataclass
+class DocumentOutcome:
+    document_file: str
+    document_sha256: str | None
+    status: str  # extracted | rejected | duplicate
+    message: str
+    segments: list[Segment] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_result(cls, result: ExtractionResult) -> DocumentOutcome:
+        rows = {"readings": len(result.readings), "objectives": len(result.objectives), "facts": len(result.facts),
+                "components": len(result.components), "quarantined": len(result.quarantined)}
+        doc = result.document
+        assert doc is not None
+        message = f"{doc.chamber_name or '?'} {doc.year or '?'} {doc.doc_kind or '?'}"
+        return cls(result.document_file, doc.document_sha256, "extracted", message, list(result.segments), rows)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    started_at: dt.datetime
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)
+    dbt_counts: dict[str, int] = field(default_factory=dict)
+    quality_checked: int = 0
+    quality_failures: list[str] = field(default_factory=list)  # critical
+    quality_warnings: list[str] = field(default_factory=list)
+    published: dict[str, int] = field(default_factory=dict)  # Parquet file → rows
+    status: str = "running"  # running | succeeded | failed
+    message: str = ""
+    elapsed_s: float = 0.0
+
+    def total(self, key: str) -> int:
+        return sum(d.rows.get(key, 0) for d in self.documents)
+
+    def segments_needing_attention(self) -> list[tuple[str, Segment]]:
+        return [(d.document_file, s) for d in self.documents for s in d.segments
+                if s.parser_status not in ("parsed", "no_tables")]

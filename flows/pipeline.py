@@ -1,0 +1,93 @@
+"""The ccperf pipeline as a Prefect flow: discover → extract (one task per document) → land → dbt → quality → publish.
+
+Wiring only: every stage is a function of ccperf.stages. A failing stage fails the flow run with a clear
+message; the previous publication in data/marts/ stays in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from ccperf import stages
+from ccperf.config import Settings
+from ccperf.extract.manifest import Override
+from ccperf.model import ExtractionResult
+from ccperf.summary import RunSummary
+
+
+@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {path.name}")
+def extract_document(path: Path, overrides: dict[str, Override]) -> ExtractionResult:
+    result = stages.extract(path, overrides)
+    logger = get_run_logger()
+    if result.error:
+        logger.warning("%s: rejected: %s", path.name, result.error)
+    else:
+        logger.info("%s: %d segments, %d readings, %d objectives, %d quarantined", path.name, len(result.segments),
+                    len(result.readings), len(result.objectives), len(result.quarantined))
+    return result
+
+
+@task(name="land-raw-tables", cache_policy=NO_CACHE)
+def land_task(settings: Settings, summary: RunSummary, results: list[ExtractionResult]) -> None:
+    documents, summary.documents = stages.classify(results)
+    summary.removed_documents = stages.land(settings, documents, summary.documents)
+
+
+@task(name="dbt-build", cache_policy=NO_CACHE)
+def dbt_task(settings: Settings, summary: RunSummary) -> None:
+    result = stages.build_marts(settings)
+    summary.dbt_counts = result.counts
+
+
+@task(name="quality-gate", cache_policy=NO_CACHE)
+def quality_task(settings: Settings, summary: RunSummary) -> None:
+    report = stages.check_quality(settings, summary.run_id)
+    summary.quality_checked = len(report.outcomes)
+    summary.quality_failures = [report.describe(o) for o in report.critical_failures]
+    summary.quality_warnings = [report.describe(o) for o in report.warnings]
+    for line in summary.quality_warnings:
+        get_run_logger().warning("quality warning: %s", line)
+    if not report.passed:
+        raise stages.PipelineError("critical data-quality expectations failed; nothing was published:\n  "
+                                   + "\n  ".join(summary.quality_failures))
+
+
+@task(name="publish-marts", cache_policy=NO_CACHE)
+def publish_task(settings: Settings, summary: RunSummary) -> None:
+    summary.published = stages.publish(settings, summary.run_id).files
+
+
+@flow(name="ccperf-pipeline", log_prints=False, validate_parameters=False)
+def pipeline(data_dir: str | None = None, summary: RunSummary | None = None) -> RunSummary:
+    """Run every stage on the documents in <data_dir>/raw. Pass `summary` to keep it when the run fails."""
+    settings = Settings.load(data_dir)
+    summary = summary or new_summary()
+    started = time.perf_counter()
+    try:
+        overrides = stages.manifest(settings)
+        paths = stages.discover(settings)
+        futures = [extract_document.submit(path, overrides) for path in paths]
+        results = [f.result() for f in futures]
+        land_task(settings, summary, results)
+        dbt_task(settings, summary)
+        quality_task(settings, summary)
+        publish_task(settings, summary)
+        summary.status, summary.message = "succeeded", "published"
+    except Exception as exc:
+        summary.status, summary.message = "failed", str(exc)
+        raise
+    finally:
+        summary.elapsed_s = round(time.perf_counter() - started, 2)
+        stages.record_run(settings, summary)
+    return summary
+
+
+def new_summary() -> RunSummary:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return RunSummary(run_id=now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6], started_at=now)

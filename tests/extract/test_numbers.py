@@ -1,0 +1,72 @@
+import datetime as dt
+
+import pytest
+
+from ccperf.extract.numbers import excel_serial_to_date, parse_date, parse_measure, parse_number, parse_operator, strip_html
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("2.720.771,87", 2720771.87),
+    ("27.000", 27000.0),
+    ("27.000,00", 27000.0),
+    ("1,43", 1.43),
+    ("+1,80", 1.8),
+    ("-0,57", -0.57),
+    ("- 15", -15.0),
+    ("−3,07", -3.07),
+    ("45.48", 45.48),  # a lone dot not followed by three digits is a decimal point
+    ("1.000.000,00", 1000000.0),
+    ("100", 100.0),
+    ("1.2.3", None),
+    ("abc", None),
+    ("", None),
+])
+def test_parse_number_reads_italian_formats(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(("text", "operator"), [
+    (">= 80%", ">="), ("= > 80%", ">="), ("> = 80%", ">="), ("=>1,00", ">="), ("≥ 50", ">="), ("$\\geq 3,00$", ">="),
+    ("<= 2", "<="), ("=< 120 giorni", "<="), ("< = 20 giorni", "<="), ("= < 5", "<="), ("≤ - 15", "<="),
+    ("\\leq 4", "<="), ("> 2,00", ">"), ("< -1", "<"), ("= 100,00 %", "="), ("almeno 12.000", ">="),
+    ("entro il 31/12/2019", "<="), ("80%", None),
+])
+def test_parse_operator_normalises_every_printed_form(text: str, operator: str | None) -> None:
+    assert parse_operator(text)[0] == operator
+
+
+@pytest.mark.parametrize(("raw", "value", "operator", "unit"), [
+    (">= 2,00 %", 2.0, ">=", "%"),
+    ("$\\geq 85,00\\%$", 85.0, ">=", "%"),
+    ("$\\geq 3,00$ N.", 3.0, ">=", "N."),
+    ("<= -15 gg", -15.0, "<=", "gg"),
+    (">= 27.000 n.", 27000.0, ">=", "n."),
+    ("€. 2.825.445,74", 2825445.74, None, "EUR"),
+    ("15.000,00 Euro", 15000.0, None, "EUR"),
+    ("33,22% al 18.11.2024", 33.22, None, "%"),
+    ("Attuazione e rendicontazione", None, None, None),
+    ("-", None, None, None),
+])
+def test_parse_measure(raw: str, value: float | None, operator: str | None, unit: str | None) -> None:
+    measure = parse_measure(raw)
+    assert (measure.value, measure.operator, measure.unit) == (value, operator, unit)
+
+
+def test_parse_measure_keeps_raw_text_collapsed() -> None:
+    assert parse_measure("  >=   87,00%  ").raw == ">= 87,00%"
+
+
+def test_parse_measure_refuses_a_number_followed_by_words_when_asked() -> None:
+    assert parse_measure("16 (G-Form 11, One to one 5)", allow_trailing_text=False).value is None
+    assert parse_measure("16 (G-Form 11, One to one 5)").value == 16.0
+
+
+def test_strip_html_keeps_comparison_signs() -> None:
+    assert strip_html("<i>(Peso: 80,00%)</i> tempi (<=5 giorni) > soglia") == "(Peso: 80,00%) tempi (<=5 giorni) > soglia"
+
+
+def test_dates_and_spreadsheet_serials() -> None:
+    assert parse_date("entro il 12/12/2019") == dt.date(2019, 12, 12)
+    assert parse_date("18.11.2024") == dt.date(2024, 11, 18)
+    assert excel_serial_to_date(43697.0) == dt.date(2019, 8, 20)
+    assert excel_serial_to_date(12.5) is None
