@@ -17,8 +17,9 @@ CONTRACT = ["document_file", "document_sha256", "source_line", "chamber_name", "
             "target_revised_value", "actual_raw", "actual_value", "achievement_pct", "status", "is_current"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def warehouse(pipeline_run: RunSummary, data_copy: Path):
+    # opened per test: an open connection in this process would block the pipeline's own writes
     con = duckdb.connect(str(data_copy / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()

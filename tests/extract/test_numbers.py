@@ -2,7 +2,14 @@ import datetime as dt
 
 import pytest
 
-from ccperf.extract.numbers import excel_serial_to_date, parse_date, parse_measure, parse_number, parse_operator, strip_html
+from ccperf.extract.numbers import (
+    excel_serial_to_date,
+    parse_date,
+    parse_measure,
+    parse_number,
+    parse_operator,
+    strip_html,
+)
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -52,7 +52,7 @@ def test_detection_follows_the_content_of_an_altered_copy() -> None:
 
 
 def test_text_without_a_known_layout_is_reported_as_unknown() -> None:
-    source = source_from_bytes("note.txt", "Verbale della riunione\nSi discute del bilancio.\n".encode())
+    source = source_from_bytes("note.txt", b"Verbale della riunione\nSi discute del bilancio.\n")
     (segment,) = split_segments(source)
     assert segment.layout == "unknown"
 

@@ -1,0 +1,345 @@
+"""cremona_wrapped: the CCIAA Cremona 2020 results report, whose table cells wrap into separate text blocks."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ccperf.extract.extractor import extract_file, extract_source
+from ccperf.extract.layouts.cremona_wrapped import (
+    Block,
+    covid_count,
+    find_tipo,
+    parse,
+    read_measure,
+    split_blocks,
+    take_cell,
+)
+from ccperf.extract.registry import SegmentContext
+from ccperf.extract.text import SourceText, source_from_bytes
+from ccperf.model import Reading, Segment
+
+ROOT = Path(__file__).resolve().parents[3]
+DOC = ROOT / "data" / "raw" / "000_b94ecf89defcc372.txt"
+GOLD = ROOT / "tests" / "fixtures" / "gold-sample"
+
+
+def _jsonl(name: str) -> list[dict]:
+    return [json.loads(line) for line in (GOLD / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+GOLD_READINGS = _jsonl("000.readings.jsonl")
+GOLD_OBJECTIVES = _jsonl("000.objectives.jsonl")
+GOLD_FACTS = _jsonl("000.facts.jsonl")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return extract_file(DOC)
+
+
+def _at(result, line: int, role: str = "detail") -> Reading:
+    found = [r for r in result.readings if r.provenance.source_line == line and r.table_role == role]
+    assert len(found) == 1, f"expected one {role} reading at line {line}, got {len(found)}"
+    return found[0]
+
+
+def parse_excerpt(text: str, chamber: str = "Cremona", year: int = 2020):
+    """Run the parser on a small excerpt of the report (one segment, the whole excerpt)."""
+    lines = tuple(text.split("\n"))
+    source = SourceText("excerpt.txt", "0" * 64, len(text), "utf-8", lines)
+    segment = Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_performance",
+                      "cremona_wrapped")
+    return parse(SegmentContext(source, segment))
+
+
+HEADER = "Ob. Operativo 2020_04_02_01 \n\nTitolo dell'obiettivo \n\nIndicatori \n\n" \
+         "Descrizione Tipo Valore Atteso \nValore \n\nRaggiunto \nNote \n\n"
+
+
+# -- the whole document against the labelled sample -----------------------------------------------------------
+def test_segment_is_parsed_by_this_layout(result):
+    assert [s.layout for s in result.segments] == ["cremona_wrapped"]
+    assert result.segments[0].parser_status == "parsed"
+    assert result.quarantined == []
+
+
+@pytest.mark.parametrize("gold", GOLD_READINGS, ids=lambda g: str(g["line"]))
+def test_labelled_rows(result, gold):
+    got = _at(result, gold["line"])
+    assert got.chamber_name == gold["chamber"] and got.year == gold["year"] and got.doc_kind == gold["doc_kind"]
+    for name in ("objective_code", "objective_level", "objective_title", "indicator_code", "indicator_name",
+                 "indicator_type", "weight_pct", "target_raw", "target_value", "target_operator", "target_unit",
+                 "actual_raw", "actual_value", "achievement_pct", "status", "baseline_value",
+                 "target_midyear_value", "target_revised_value"):
+        assert getattr(got, name) == gold[name], name
+
+
+def test_row_counts_match_the_labelled_counts(result):
+    readings = result.readings
+    assert len(readings) == 46
+    assert Counter(r.objective_level for r in readings) == {"area": 2, "strategic": 13, "operational": 31}
+    detail = [r for r in readings if r.table_role == "detail"]
+    assert len(detail) == 45
+    assert sum(1 for r in detail if r.objective_code == "2020_04_03_01") == 14  # COVID table
+    assert Counter(r.status for r in readings) == {"achieved": 45, None: 1}
+    assert sum(r.actual_value is not None for r in readings) == 21
+    assert sum(r.target_value is not None for r in readings) == 19
+    assert all(r.indicator_code is None and r.target_revised_raw is None for r in readings)
+
+
+def test_objectives(result):
+    objectives = {o.objective_code: o for o in result.objectives}
+    assert len(objectives) == 21
+    assert Counter(o.objective_level for o in objectives.values()) == {"area": 1, "strategic": 7, "operational": 13}
+    for gold in GOLD_OBJECTIVES:
+        got = objectives[gold["objective_code"]]
+        assert got.provenance.source_line == gold["line"]
+        for name in ("objective_level", "objective_title", "parent_code", "weight_pct", "achievement_pct", "status",
+                     "perspective", "mission_code"):
+            assert getattr(got, name) == gold[name], (gold["objective_code"], name)
+    # "Ob. Operativo" headers with 3-part codes are strategic objectives
+    assert [c for c, o in objectives.items() if o.objective_level == "strategic"] == [
+        "2020_01_01", "2020_01_02", "2020_01_03", "2020_02_01", "2020_03_01", "2020_04_01", "2020_04_02"]
+    assert objectives["2020_04_03_01"].parent_code == "2020_04_03"
+    assert objectives["2020_01_02_02"].status is None  # its only row is suspended
+    assert objectives["2020_04_02_03"].status == "achieved"  # "L'obiettivo è stato comunque conseguito"
+    assert [o.mission_code for o in objectives.values() if o.mission_code] == ["011"]
+
+
+def test_labelled_facts(result):
+    for gold in GOLD_FACTS:
+        found = [f for f in result.facts if f.provenance.source_line == gold["line"] and f.value == gold["value"]]
+        assert found, gold
+        assert found[0].year == gold["year"]
+    by_name = {f.fact_name: f.value for f in result.facts if f.is_derived}
+    assert by_name["count_strategic_objectives"] == 7
+    assert by_name["count_operational_objectives"] == 13
+    assert by_name["count_indicator_rows"] == 45
+    assert by_name["count_indicator_rows_obiettivo_conseguito"] == 43
+    assert by_name["count_indicator_rows_sospeso"] == 2
+    series = sorted((f.year, f.value) for f in result.facts if f.fact_name.endswith("_pct"))
+    assert series == [(2013, 64.8), (2016, 84.43), (2017, 86.22), (2018, 90.88), (2019, 89.14), (2020, 89.72)]
+    cost_bases = {(f.year, f.value) for f in result.facts if f.fact_name == "contenimento_costi_postali_eur"}
+    assert cost_bases == {(2020, 1742.97), (2011, 38475.85)}
+
+
+# -- hard cells in the real document ---------------------------------------------------------------------------
+def test_numbers_split_by_position(result):
+    row = _at(result, 568)  # "STRATEGICO <= 5gg            2,61 Fonte dei dati XAFO"
+    assert (row.target_raw, row.target_value, row.target_operator, row.target_unit) == ("<= 5gg", 5.0, "<=", "gg")
+    assert (row.actual_raw, row.actual_value) == ("2,61", 2.61)
+    row = _at(result, 451)  # "OPERATIVO 3 8 - Fonte dei dati: interna"
+    assert (row.target_value, row.target_operator, row.target_unit, row.actual_value) == (3.0, None, None, 8.0)
+    row = _at(result, 308)  # "OPERATIVO 1,00 1 Realizzazione di almeno 1 seminario"
+    assert (row.target_raw, row.actual_raw) == ("1,00", "1")
+    row = _at(result, 795)  # ">=8 11,88%": no unit on the target
+    assert (row.target_value, row.target_unit, row.actual_value) == (8.0, None, 11.88)
+
+
+def test_text_cells_and_trailing_text(result):
+    row = _at(result, 767)  # "OPERATIVO Referti OIV Referti regolari Fonte dei dati: ..."
+    assert (row.target_raw, row.actual_raw, row.actual_value) == ("Referti OIV", "Referti regolari", None)
+    row = _at(result, 845)
+    assert (row.target_value, row.actual_raw, row.actual_value) == (35.0, "35,28% da consolidare", 35.28)
+    row = _at(result, 862)
+    assert (row.target_operator, row.actual_raw, row.actual_value) == (
+        ">", "46,5 unità di personale per 1 dirigente", 46.5)
+    row = _at(result, 811)
+    assert row.target_raw == "Rispetto tempi di legge o contratto"
+    assert row.actual_value == -15.65 and row.actual_raw.startswith("-15,65 (il segno negativo indica")
+    row = _at(result, 123)
+    assert (row.actual_raw, row.actual_value) == ("> 80% (come sotto precisato)", 80.0)
+    row = _at(result, 215)  # description, Tipo and target start on one line
+    assert row.indicator_name == "Realizzazione del progetto HoCare 2.0"
+    assert row.target_raw == "Realizzazione del progetto"
+    assert row.actual_raw == "Il progetto è stato attuato sulla base del cronoprogram ma approvato"
+
+
+def test_empty_actual_cells(result):
+    for line in (337, 717, 732):
+        row = _at(result, line)
+        assert row.actual_raw is None and row.actual_value is None and row.status == "achieved"
+        assert "Note column" in row.notes
+
+
+def test_suspended_rows_and_restated_value(result):
+    row = _at(result, 365)
+    assert (row.actual_raw, row.status) == ("Obiettivo sospeso", None)
+    row = _at(result, 927)
+    assert (row.actual_raw, row.status) == ("Obiettivo sospeso", "achieved")
+    restated = _at(result, 950, role="prose")
+    assert restated.restates_line == 927
+    assert (restated.actual_raw, restated.actual_value, restated.status) == ("95,90%", 95.9, "achieved")
+    assert restated.indicator_name == row.indicator_name and restated.objective_code == "2020_04_02_03"
+
+
+def test_covid_table(result):
+    row = _at(result, 968)
+    assert row.indicator_type == "ORGANIZZATIVO"
+    assert row.target_raw == ("N° dipendenti collocati in smart working N° provvedimenti adottati per "
+                              "fronteggiare l’emergenza COVID")
+    assert row.actual_raw.startswith("N° 40 dipendenti su 47 complessivi") and row.actual_value is None
+    row = _at(result, 1060)  # Valore Raggiunto resumes after the Note block (page break)
+    assert row.actual_raw.endswith("certificati d’origine per una percentuale pari al 38,86%")
+    assert row.target_value is None and row.actual_value is None
+    row = _at(result, 1313)  # line 1338 "contributo imprese)" ends both cells
+    assert row.target_raw == "N° imprese sostenute Rispetto tempi di erogazione del contributo"
+    assert row.actual_raw == ("52 (su 54 domande ammesse, 2 da parte di 2 stesse imprese) sì compatibilment e "
+                              "con approvazione e invio fondi da parte di UCL")
+    row = _at(result, 1439)  # "N° riunioni N° 15 incontri a": target and actual on one line, two counts
+    assert (row.target_raw, row.actual_value) == ("N° riunioni", None)
+    assert row.actual_raw == "N° 15 incontri a Cremona e N° 3 incontri a Crema"
+    assert (_at(result, 1223).actual_value, _at(result, 1223).indicator_name) == (14.0, "Coordinamento tavolo Banche")
+    assert _at(result, 1151).actual_raw == "Sono state istruite complessivame nte e nei termini 27 richieste"
+
+
+# -- hard cases on excerpts of the real text -------------------------------------------------------------------
+def test_excerpt_numbers_run_together():
+    parsed = parse_excerpt(HEADER + "Tempi di evasione delle pratiche inerenti il \nregistro protesti \n\n"
+                           "OPERATIVO <=20 giorni 4 giorni Modalità di calcolo: Tempo medio di \n"
+                           "evasione delle pratiche protesti - Fonte \ndei dati: interna \n\nOBIETTIVO CONSEGUITO \n")
+    (row,) = parsed.readings
+    assert row.provenance.source_line == 13
+    assert (row.target_raw, row.target_value, row.target_operator, row.target_unit) == ("<=20 giorni", 20.0, "<=",
+                                                                                       "giorni")
+    assert (row.actual_raw, row.actual_value, row.status) == ("4 giorni", 4.0, "achieved")
+    assert "Modalità di calcolo: Tempo medio" in row.notes
+
+
+def test_excerpt_text_target_with_actual_and_note_blocks():
+    parsed = parse_excerpt(
+        HEADER + "Realizzazione della fase 2020 del progetto \n\"Orientamento, domanda-offerta di lavoro\" \n\n"
+        "EFFICACIA Realizzazione degli \nobiettivi progettuali \n\nIl progetto è \nstato realizzato \n\n"
+        "Le fasi previste sono indicate nel \ndocumento di Progetto \n\nOBIETTIVO NON CONSEGUITO \n"
+        "Il Progetto si è concluso \n")
+    (row,) = parsed.readings
+    assert row.target_raw == "Realizzazione degli obiettivi progettuali" and row.target_value is None
+    assert row.actual_raw == "Il progetto è stato realizzato"
+    assert row.status == "not_achieved"
+    assert parsed.objectives[0].status == "not_achieved"
+
+
+def test_excerpt_empty_actual_cell_is_not_read_from_the_note():
+    parsed = parse_excerpt(HEADER + "Adempimenti connessi alla riforma del \nsistema camerale \n\n"
+                           "STRATEGICO Implementazione \ndelle fasi della \nriforma \n\n"
+                           " Misura l'attività degli uffici volta alla \nrealizzazione della riforma \n\n"
+                           "OBIETTIVO CONSEGUITO \nSi veda relazione iniziale \n")
+    (row,) = parsed.readings
+    assert row.target_raw == "Implementazione delle fasi della riforma"
+    assert row.actual_raw is None
+
+
+def test_excerpt_suspended_without_status_line():
+    parsed = parse_excerpt(HEADER + "Grado di utilizzo del budget stanziato \n\nEFFICACIA <= 85% Obiettivo \nsospeso \n\n"
+                           "Fonte dei dati:Interventi \neconomici/Interventi economici \n\n"
+                           "L’obiettivo è stato comunque conseguito \nValore raggiunto 95,90% \n \n")
+    detail, restated = parsed.readings
+    assert (detail.target_value, detail.actual_raw, detail.actual_value) == (85.0, "Obiettivo sospeso", None)
+    assert detail.status == "achieved"
+    assert (restated.table_role, restated.restates_line, restated.provenance.source_line) == ("prose", 13, 22)
+    assert restated.actual_value == 95.9
+
+
+def test_excerpt_covid_row_split_tipo_and_page_break():
+    parsed = parse_excerpt(
+        HEADER + "Bando SAFE WORKING SUPPORTO \nDIRETTO \nALLE \nIMPRESE \n\nN° imprese \nsostenute \n \n"
+        "Rispetto tempi di \nerogazione del \n\n52 (su 54 \ndomande \nammesse, 2 da \nparte di 2 \nstesse \n\n"
+        "Il Bando è stato approvato in data 14 \nmaggio 2020 per un totale di € \n150.000,00 a carico della CCIAA \n\n\n\n"
+        "contributo imprese)  \n \nsì \n\ndisposizione da Regione Lombardia per \ntutta la Regione Lombardia) \n\n"
+        "OBIETTIVO CONSEGUITO \n")
+    (row,) = parsed.readings
+    assert row.indicator_name == "Bando SAFE WORKING"
+    assert row.indicator_type == "SUPPORTO DIRETTO ALLE IMPRESE"
+    assert row.target_raw == "N° imprese sostenute Rispetto tempi di erogazione del contributo"
+    assert row.actual_raw == "52 (su 54 domande ammesse, 2 da parte di 2 stesse imprese) sì"
+    assert row.actual_value is None
+    assert "tutta la Regione Lombardia" in row.notes
+    amounts = [f for f in parsed.facts if f.unit == "EUR"]
+    assert [(f.value, f.provenance.source_line) for f in amounts] == [(150000.0, 32)]
+
+
+def test_excerpt_covid_single_count():
+    parsed = parse_excerpt(HEADER + "Coordinamento tavolo Banche COLLABORAZI\nONE \nISTITUZIONAL\nE \n\n"
+                           "N° istituti di credito \ncoinvolti \n\n14 istituti di \ncredito del \nterritorio \n\n"
+                           "Il tavolo è stato costituito a livello \nterritoriale nella immediatezza \n\n"
+                           "OBIETTIVO CONSEGUITO \n")
+    (row,) = parsed.readings
+    assert row.indicator_type == "COLLABORAZIONE ISTITUZIONALE"
+    assert (row.target_raw, row.actual_raw, row.actual_value) == (
+        "N° istituti di credito coinvolti", "14 istituti di credito del territorio", 14.0)
+
+
+def test_excerpt_area_mission_and_mislabelled_header():
+    parsed = parse_excerpt(
+        "Area Strategica 2020_01 \n\nMISSIONE 011: Competitività e sviluppo delle imprese \n"
+        "Promozione ed attuazione di politiche di sviluppo \n\nIndicatori \n\n"
+        "Ob. Operativo 2020_02_01 \n\nAssicurare all'impresa tempi certi \n\nIndicatori \n\n"
+        "Tasso di evasione delle pratiche entro 5 \ngiorni  \n \n\n"
+        "STRATEGICO >=100%         138,45% Modalità di calcolo: (numero di pratiche \n\nOBIETTIVO CONSEGUITO \n")
+    area, strategic = parsed.objectives
+    assert (area.objective_level, area.objective_code, area.mission_code) == ("area", "2020_01", "011")
+    assert area.objective_title == "MISSIONE 011: Competitività e sviluppo delle imprese"
+    assert (strategic.objective_level, strategic.parent_code) == ("strategic", "2020_02")
+    (row,) = parsed.readings
+    assert (row.objective_level, row.indicator_name) == ("strategic", "Tasso di evasione delle pratiche entro 5 giorni")
+    assert (row.target_value, row.actual_value) == (100.0, 138.45)
+    assert parsed.quarantined == []  # the area's table is empty: nothing to keep
+
+
+def test_excerpt_unreadable_table_is_quarantined():
+    parsed = parse_excerpt(HEADER + "Una tabella senza colonna Tipo \n\n12 \n\nOBIETTIVO CONSEGUITO \n")
+    assert parsed.readings == []
+    (q,) = parsed.quarantined
+    assert q.layout == "cremona_wrapped" and "Tipo" in q.reason
+    assert "Una tabella senza colonna Tipo" in q.text
+
+
+def test_chamber_and_year_come_from_the_segment():
+    parsed = parse_excerpt(HEADER + "Contenimento costi postali OPERATIVO <=100% 4,53% Modalità di calcolo \n\n"
+                           "OBIETTIVO CONSEGUITO \n", chamber="Lodi", year=2023)
+    (row,) = parsed.readings
+    assert (row.chamber_name, row.year, row.indicator_name) == ("Lodi", 2023, "Contenimento costi postali")
+    assert (row.target_value, row.actual_value) == (100.0, 4.53)
+
+
+def test_altered_copy_shifted_lines_and_values():
+    raw = DOC.read_text(encoding="utf-8")
+    altered = ("Riga aggiunta \n\n\n" + raw.replace("2020_", "2023_").replace("2,61", "3,17")
+               .replace("138,45%", "97,5%").replace("<=20 giorni", ">= 12 giorni"))
+    result = extract_source(source_from_bytes("altered.txt", altered.encode("utf-8")))
+    assert len(result.readings) == 46
+    row = next(r for r in result.readings if r.indicator_name.startswith("Tempo medio di lavorazione"))
+    assert row.provenance.source_line == 568 + 3 and row.objective_code == "2023_02_01"
+    assert (row.target_value, row.actual_value) == (5.0, 3.17)
+    row = next(r for r in result.readings if r.indicator_name.startswith("Tempi di evasione delle pratiche"))
+    assert (row.target_operator, row.target_value, row.target_unit) == (">=", 12.0, "giorni")
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+def test_blocks_split_on_empty_lines_and_status_lines():
+    blocks = split_blocks(list(enumerate(["a ", " ", "b", "", "c", " ", "OBIETTIVO CONSEGUITO ", "remark"], start=1)))
+    assert [(b.first, b.last, b.status) for b in blocks] == [(1, 3, False), (5, 5, False), (7, 7, True),
+                                                             (8, 8, False)]
+    assert blocks[0].items() == ["a", "b"]
+
+
+def test_find_tipo_joins_words_split_without_hyphen():
+    tipo = find_tipo(Block([(1, "ORGANIZZATI"), (2, "VO ")]))
+    assert tipo is not None and (tipo.tipo, tipo.end_index, tipo.rest) == ("ORGANIZZATIVO", 1, "")
+    tipo = find_tipo(Block([(1, "Bando FAICREDITO SUPPORTO "), (2, "DIRETTO "), (3, "ALLE "), (4, "IMPRESE ")]))
+    assert tipo is not None and (tipo.tipo, tipo.prefix) == ("SUPPORTO DIRETTO ALLE IMPRESE", "Bando FAICREDITO")
+    assert find_tipo(Block([(1, "BANDO ACCOMPAGNAMENTO EXPORT: 1 POSITIVO")])) is None
+
+
+def test_measures_and_cells():
+    cell, rest = read_measure(">= 80% > 80% Modalità")
+    assert (cell.raw, cell.value, cell.operator, cell.unit, rest) == (">= 80%", 80.0, ">=", "%", "> 80% Modalità")
+    assert read_measure("14/7/2020") is None
+    assert take_cell("Referti OIV Referti regolari Fonte") == ("Referti OIV", "Referti regolari Fonte")
+    assert covid_count(["N° riunioni"], "1 riunione in plenaria seguita da riunioni quindicinali") is None
+    assert covid_count(["N° imprese coinvolte"], "14 imprese partecipanti al webinar") == 14.0
+    assert covid_count(["N° incontri", "N° partecipanti"], "N° 7 incontri per un totale di 243 partecipanti") is None
