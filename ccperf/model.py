@@ -112,6 +112,7 @@ class Reading:
     unit_name: str | None = None  # organisational unit, person or agency for level "other" rows
     table_role: str = "detail"
     restates_line: int | None = None  # source_line of the reading (same document) this one restates
+    objective_line: int | None = None  # source_line of its Objective row (set by the extractor when omitted)
     line_end: int | None = None
     notes: str | None = None
 

@@ -89,10 +89,31 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         result.components += parsed.components
         result.quarantined += parsed.quarantined
     _link_addenda(result)
+    _attach_objective_lines(result)
     for reading in result.readings:
         if reading.actual_unit is None and reading.actual_raw:
             reading.actual_unit = parse_measure(reading.actual_raw).unit
     return result
+
+
+def _attach_objective_lines(result: ExtractionResult) -> None:
+    """Tie each reading to the printed objective it belongs to: the nearest one above it in the same segment
+    with the same level, code (or, for uncoded objectives, title) and unit. Uncoded objectives can share a title
+    ("Realizzazione progetti ..." under four strategic objectives), so their identity needs the line."""
+    by_identity: dict[tuple, list[int]] = {}
+    for obj in result.objectives:
+        key = (obj.provenance.segment_index, obj.objective_level, obj.objective_code,
+               obj.objective_title if obj.objective_code is None else None, obj.unit_name)
+        by_identity.setdefault(key, []).append(obj.provenance.source_line)
+    for reading in result.readings:
+        if reading.objective_line is not None:
+            continue
+        key = (reading.provenance.segment_index, reading.objective_level, reading.objective_code,
+               reading.objective_title if reading.objective_code is None else None, reading.unit_name)
+        lines = sorted(by_identity.get(key, []))
+        above = [n for n in lines if n <= reading.provenance.source_line]
+        if above or lines:
+            reading.objective_line = above[-1] if above else lines[0]
 
 
 def _link_addenda(result: ExtractionResult) -> None:

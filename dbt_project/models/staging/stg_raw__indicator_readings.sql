@@ -1,7 +1,7 @@
 select
     md5(document_sha256 || ':reading:' || cast(row_seq as varchar)) as reading_key,
     {{ objective_key('document_sha256', 'chamber_name', 'year', 'objective_level', 'objective_code',
-                     'objective_title', 'unit_name') }} as objective_key,
+                     'objective_title', 'unit_name', 'objective_line') }} as objective_key,
     document_sha256,
     document_file,
     cast(source_line as integer) as source_line,
@@ -35,5 +35,6 @@ select
     status,
     table_role,
     cast(restates_line as integer) as restates_line,
+    cast(objective_line as integer) as objective_line,
     notes
 from {{ source('raw', 'indicator_readings') }}

@@ -1,6 +1,6 @@
 select
     {{ objective_key('document_sha256', 'chamber_name', 'year', 'objective_level', 'objective_code',
-                     'objective_title', 'unit_name') }} as objective_key,
+                     'objective_title', 'unit_name', 'source_line') }} as objective_key,
     md5(document_sha256 || ':objective:' || cast(row_seq as varchar)) as objective_row_key,
     document_sha256,
     document_file,
