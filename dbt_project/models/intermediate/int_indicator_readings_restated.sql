@@ -15,18 +15,34 @@ with readings as (
     from {{ ref('stg_raw__indicator_readings') }}
 ),
 
-restatements as (
+candidate_pairs as (
+    -- several readings can start on the restated line: pair each restatement with the best of them
+    -- (same name, then same result, then same target), so it supersedes or is superseded by exactly one
     select
         restating.reading_key as restating_key,
         original.reading_key as original_key,
         restating.role_precedence as restating_precedence,
-        original.role_precedence as original_precedence
+        original.role_precedence as original_precedence,
+        row_number() over (
+            partition by restating.reading_key
+            order by
+                case when original.indicator_name = restating.indicator_name then 0 else 1 end,
+                case when original.actual_value = restating.actual_value then 0 else 1 end,
+                case when original.target_value = restating.target_value then 0 else 1 end,
+                original.reading_key
+        ) as candidate_rank
     from readings as restating
     inner join readings as original
         on restating.document_sha256 = original.document_sha256
         and restating.chamber_name = original.chamber_name
         and restating.restates_line = original.source_line
         and restating.reading_key <> original.reading_key
+),
+
+restatements as (
+    select restating_key, original_key, restating_precedence, original_precedence
+    from candidate_pairs
+    where candidate_rank = 1
 ),
 
 superseded as (
