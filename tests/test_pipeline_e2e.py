@@ -123,3 +123,51 @@ def test_a_second_run_on_the_same_documents_changes_nothing(pipeline_run: RunSum
         assert con.execute("select count(*) from raw.documents").fetchone()[0] == 5
     finally:
         con.close()
+
+
+def test_every_document_is_parsed_and_scored_rows_are_exact(warehouse: duckdb.DuckDBPyConnection) -> None:
+    segments = warehouse.execute("select layout, parser_status from raw.segments order by document_file, "
+                                 "segment_index").fetchall()
+    assert segments[:6] == [("cremona_wrapped", "parsed"), ("narrative", "no_tables"), ("cremona_tabular", "parsed"),
+                            ("integra", "parsed"), ("pavia_bsc", "parsed"), ("cremona_tabular", "parsed")]
+    assert all(status == "parsed" for _, status in segments[6:])
+    counts = dict(warehouse.execute("select chamber_name || ' ' || year, count(*) from marts.v_indicator_readings "
+                                    "group by 1").fetchall())
+    assert counts == {"Cremona 2020": 46, "Cremona 2024": 61, "Mantova 2024": 128, "Pavia 2024": 149,
+                      "Cremona 2022": 204, "Brescia 2020": 43, "Massa-Carrara 2019": 270}
+
+
+def test_addendum_values_supersede_provisional_ones(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.execute("""
+        select a.source_line, a.actual_value, a.is_current, o.source_line, o.is_current
+        from marts.v_indicator_readings a
+        join marts.v_indicator_readings o
+          on o.document_sha256 = a.document_sha256 and o.source_line = a.restates_line and o.chamber_name = a.chamber_name
+        where a.table_role = 'addendum' order by a.source_line""").fetchall()
+    assert len(rows) == 6
+    assert all(a_current and not o_current for _, _, a_current, _, o_current in rows)
+    assert rows[0][1] == 111.74  # "111,74% al 18/11/2024" replaces the provisional 86,71%
+
+
+def test_mission_spending_is_exact_to_the_cent(warehouse: duckdb.DuckDBPyConnection) -> None:
+    spending = dict(warehouse.execute("""
+        select mission_code, amount_eur from marts.fact_mission_spending
+        where chamber_name = 'Cremona' and year = 2022 and amount_level = 'mission'""").fetchall())
+    assert {k: str(v) for k, v in spending.items()} == {
+        "011": "1865646.87", "012": "59504.95", "016": "118321.00", "032": "3295109.02"}
+    budgets = warehouse.execute("""select count(*) from marts.fact_mission_spending
+                                   where amount_kind = 'budget' and year = 2024""").fetchone()[0]
+    assert budgets == 5
+
+
+def test_four_month_components_are_tied_to_their_readings(warehouse: duckdb.DuckDBPyConnection) -> None:
+    n, tied, chambers = warehouse.execute("""
+        select count(*), count(f.reading_key), count(distinct f.chamber_name)
+        from marts.fact_reading_component c left join marts.fact_indicator_reading f using (reading_key)""").fetchone()
+    assert n > 300 and tied == n and chambers == 1
+
+
+def test_perspectives_reach_dim_objective(warehouse: duckdb.DuckDBPyConnection) -> None:
+    perspectives = warehouse.execute("""select count(*) from marts.dim_objective
+                                        where chamber_name = 'Pavia' and perspective is not null""").fetchone()[0]
+    assert perspectives > 40
