@@ -122,5 +122,7 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
             console.print(f"  [yellow]{line}[/yellow]")
     if summary.published:
         console.print(f"published {len(summary.published)} Parquet files to {settings.marts_dir}")
+    if summary.stage_seconds:
+        console.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items()))
     colour = "green" if ok else "red"
     console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {summary.message}")

@@ -38,6 +38,7 @@ class RunSummary:
     quality_failures: list[str] = field(default_factory=list)  # critical
     quality_warnings: list[str] = field(default_factory=list)
     published: dict[str, int] = field(default_factory=dict)  # Parquet file → rows
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
     status: str = "running"  # running | succeeded | failed
     message: str = ""
     elapsed_s: float = 0.0

@@ -69,15 +69,28 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None) -> 
     settings = Settings.load(data_dir)
     summary = summary or new_summary()
     started = time.perf_counter()
+    mark = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        summary.stage_seconds[stage] = round(now - mark, 2)
+        mark = now
+
     try:
         overrides = stages.manifest(settings)
         paths = stages.discover(settings)
         futures = [extract_document.submit(path, overrides) for path in paths]
         results = [f.result() for f in futures]
+        lap("extract")
         land_task(settings, summary, results)
+        lap("land")
         dbt_task(settings, summary)
+        lap("dbt")
         quality_task(settings, summary)
+        lap("quality")
         publish_task(settings, summary)
+        lap("publish")
         summary.status, summary.message = "succeeded", "published"
     except Exception as exc:
         summary.status, summary.message = "failed", str(exc)
