@@ -109,6 +109,11 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     for file_name, seg in summary.segments_needing_attention():
         console.print(f"  [yellow]{file_name} lines {seg.line_start}-{seg.line_end} ({seg.chamber_name}, "
                       f"layout {seg.layout}): {seg.message}[/yellow]")
+    blocks = [(d.document_file, q) for d in summary.documents for q in d.quarantined]
+    for file_name, block in blocks[:20]:
+        console.print(f"  [yellow]quarantined {file_name} {block}[/yellow]")
+    if len(blocks) > 20:
+        console.print(f"  ... and {len(blocks) - 20} more quarantined blocks (table raw.quarantine)")
     for name in summary.removed_documents:
         console.print(f"  removed from the warehouse (no longer in raw/): {name}")
     console.print(f"rows: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "

@@ -16,6 +16,7 @@ class DocumentOutcome:
     message: str
     segments: list[Segment] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    quarantined: list[str] = field(default_factory=list)  # "lines a-b (layout): reason"
 
     @classmethod
     def from_result(cls, result: ExtractionResult) -> DocumentOutcome:
@@ -24,7 +25,10 @@ class DocumentOutcome:
         doc = result.document
         assert doc is not None
         message = f"{doc.chamber_name or '?'} {doc.year or '?'} {doc.doc_kind or '?'}"
-        return cls(result.document_file, doc.document_sha256, "extracted", message, list(result.segments), rows)
+        quarantined = [f"lines {q.provenance.source_line}-{q.line_end} ({q.layout}): {q.reason}"
+                       for q in result.quarantined]
+        return cls(result.document_file, doc.document_sha256, "extracted", message, list(result.segments), rows,
+                   quarantined)
 
 
 @dataclass
