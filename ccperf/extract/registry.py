@@ -10,14 +10,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ccperf.extract.numbers import collapse
 from ccperf.extract.text import SourceText
-from ccperf.model import Fact, Objective, Quarantined, Reading, ReadingComponent, Segment
+from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent, Segment
 
 
 @dataclass
 class SegmentContext:
     source: SourceText
     segment: Segment
+
+    def provenance(self, line_no: int) -> Provenance:
+        """Provenance of a row starting at the 1-based `line_no` of this segment's document."""
+        seg = self.segment
+        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+
+    def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str | None,
+             subject: str | None = None, year: int | None = None, derived: bool = False) -> Fact:
+        """A fact of this segment's chamber; `year` defaults to the segment's reference year."""
+        seg = self.segment
+        return Fact(self.provenance(line_no), seg.chamber_name, year or seg.year, name, value, unit,
+                    collapse(quote) or None, subject, derived)
 
     def numbered_lines(self) -> list[tuple[int, str]]:
         """(1-based line number, text) for every line of the segment."""

@@ -37,7 +37,7 @@ from ccperf.extract.numbers import (
 )
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.vocab import parse_status
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "cremona_tabular"
 
@@ -306,8 +306,7 @@ class _Parser:
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     @property
     def year(self) -> int | None:
@@ -315,9 +314,7 @@ class _Parser:
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str | None,
              subject: str | None = None, year: int | None = None, derived: bool = False) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject, derived))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year, derived))
 
     def quarantine(self, line_no: int, reason: str, text: str, line_end: int | None = None) -> None:
         self.out.quarantined.append(Quarantined(self.prov(line_no), line_end or line_no, LAYOUT_NAME, reason, text))

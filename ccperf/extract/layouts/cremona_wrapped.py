@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from ccperf.extract.numbers import collapse, parse_number, parse_operator
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.vocab import parse_status, slug
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "cremona_wrapped"
 
@@ -425,8 +425,7 @@ class _Parser:
 
     # -- helpers -------------------------------------------------------------------------------------------
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     def quarantine(self, first: int, last: int, reason: str) -> None:
         text = "\n".join(self.ctx.source.lines[first - 1:last])
@@ -434,9 +433,7 @@ class _Parser:
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
              subject: str | None = None, year: int | None = None, derived: bool = False) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject, derived))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year, derived))
 
     # -- sections ------------------------------------------------------------------------------------------
     def run(self) -> ParsedSegment:

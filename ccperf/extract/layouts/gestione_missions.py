@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from ccperf.extract.numbers import collapse, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.vocab import slug
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "gestione_missions"
 
@@ -229,14 +229,11 @@ class _Parser:
         return self.ctx.segment.year
 
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
              subject: str | None = None, year: int | None = None) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year))
 
     def objective(self, line_no: int, code: str | None, level: str, title: str, **kw) -> Objective:
         seg = self.ctx.segment

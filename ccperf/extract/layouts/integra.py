@@ -23,7 +23,7 @@ from ccperf.extract.linking import link_restatements, name_similarity
 from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number, strip_html
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.vocab import parse_status
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 _OBJECTIVE_KEY = re.compile(r"^obiettivo\s+(strategico|operativo)$", re.I)
 _OBJECTIVE_VALUE = re.compile(
@@ -99,14 +99,11 @@ class _Parser:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
              subject: str | None = None, year: int | None = None, derived: bool = False) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject, derived))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year, derived))
 
     def new_reading(self, line_no: int, name: str, level: str, role: str, **values) -> Reading:
         seg = self.ctx.segment

@@ -359,14 +359,11 @@ class _Parser:
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
              subject: str | None = None, year: int | None = None) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year))
 
     def quarantine(self, start: int, end: int, reason: str) -> None:
         text = "\n".join(self.lines[i].text for i in range(start, min(end, len(self.lines))))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from ccperf.extract.linking import best_original, name_similarity, normalise_name
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number, strip_html
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "pavia_bsc"
 # Level of the unit-table rows (restatements of Allegato B, with their unit in unit_name). "other" as the brief
@@ -202,14 +202,11 @@ class _Parser:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def prov(self, line_no: int) -> Provenance:
-        seg = self.ctx.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return self.ctx.provenance(line_no)
 
     def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
              subject: str | None = None, year: int | None = None) -> None:
-        seg = self.ctx.segment
-        self.out.facts.append(Fact(self.prov(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                                   collapse(quote) or None, subject, False))
+        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year))
 
     def quarantine(self, line_no: int, reason: str, text: str, line_end: int | None = None) -> None:
         self.out.quarantined.append(Quarantined(self.prov(line_no), line_end or line_no, LAYOUT_NAME, reason, text))
