@@ -60,7 +60,9 @@ superseded_once as (
 
 select
     readings.*,
+    restatements.original_key as restates_reading_key,
     superseded_once.superseded_by_key,
     superseded_once.reading_key is null as is_current
 from readings
+left join restatements on readings.reading_key = restatements.restating_key
 left join superseded_once on readings.reading_key = superseded_once.reading_key

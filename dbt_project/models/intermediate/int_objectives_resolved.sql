@@ -1,18 +1,8 @@
--- One row per objective of a document: the first printed occurrence (an addendum repeat never wins), plus the
--- objectives that readings name but that are not printed as objectives of their own (e.g. summary tables).
-with printed as (
-    select
-        *,
-        row_number() over (
-            partition by objective_key
-            order by case when table_role = 'addendum' then 1 else 0 end, source_line
-        ) as occurrence,
-        count(*) over (partition by objective_key) as n_printed
-    from {{ ref('stg_raw__objectives') }}
-),
-
-first_printed as (
-    select * from printed where occurrence = 1
+-- One row per objective of a document, from the printed row to use (see int_objectives_printed: the first
+-- printed row, unless an addendum prints a final result), plus the objectives that readings name but that are not
+-- printed as objectives of their own (e.g. summary tables).
+with first_printed as (
+    select * from {{ ref('int_objectives_printed') }} where key_occurrence = 1
 ),
 
 named_by_readings as (
@@ -34,14 +24,14 @@ named_by_readings as (
 )
 
 select
-    objective_key, document_sha256, document_file, source_line, chamber_name, year, doc_kind, objective_code,
-    objective_level, objective_title, parent_code, weight_pct, achievement_pct, status, perspective, mission_code,
-    unit_name, notes, true as is_printed, n_printed
+    objective_key, objective_row_key, document_sha256, document_file, source_line, chamber_name, year, doc_kind,
+    objective_code, objective_level, objective_title, parent_code, weight_pct, achievement_pct, status, perspective,
+    mission_code, unit_name, notes, true as is_printed, n_printed
 from first_printed
 union all
 select
-    objective_key, document_sha256, document_file, source_line, chamber_name, year, doc_kind, objective_code,
-    objective_level, objective_title, null as parent_code, null as weight_pct, null as achievement_pct,
-    null as status, null as perspective, null as mission_code, unit_name,
+    objective_key, null as objective_row_key, document_sha256, document_file, source_line, chamber_name, year,
+    doc_kind, objective_code, objective_level, objective_title, null as parent_code, null as weight_pct,
+    null as achievement_pct, null as status, null as perspective, null as mission_code, unit_name,
     'not printed as an objective; named by its readings' as notes, false as is_printed, 0 as n_printed
 from named_by_readings

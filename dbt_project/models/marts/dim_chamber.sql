@@ -21,10 +21,10 @@ all_chambers as (
     union all
     select
         seen.chamber_name,
-        cast(null as varchar) as region,
+        cast(null as {{ dbt.type_string() }}) as region,
         cast(null as date) as valid_from,
         cast(null as date) as valid_to,
-        cast(null as varchar) as successor_chamber_name,
+        cast(null as {{ dbt.type_string() }}) as successor_chamber_name,
         false as is_merged_chamber,
         false as is_in_reference_list
     from seen

@@ -2,9 +2,18 @@ with segments as (
     select
         document_sha256,
         count(*) as n_segments,
-        count(*) filter (where parser_status = 'parsed') as n_segments_parsed,
-        string_agg(distinct layout, ', ' order by layout) as layouts
+        sum(case when parser_status = 'parsed' then 1 else 0 end) as n_segments_parsed
     from {{ ref('stg_raw__segments') }}
+    group by document_sha256
+),
+
+layouts as (
+    select
+        document_sha256,
+        {{ dbt.listagg('layout', "', '", 'order by layout') }} as layouts
+    from (
+        select distinct document_sha256, layout from {{ ref('stg_raw__segments') }} where layout is not null
+    ) as distinct_layouts
     group by document_sha256
 )
 
@@ -21,8 +30,9 @@ select
     cast(documents.file_size as bigint) as file_size,
     cast(coalesce(segments.n_segments, 0) as integer) as n_segments,
     cast(coalesce(segments.n_segments_parsed, 0) as integer) as n_segments_parsed,
-    segments.layouts,
+    layouts.layouts,
     documents.parser_version,
     documents.extracted_at
 from {{ ref('stg_raw__documents') }} as documents
 left join segments on documents.document_sha256 = segments.document_sha256
+left join layouts on documents.document_sha256 = layouts.document_sha256

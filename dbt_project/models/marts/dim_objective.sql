@@ -5,12 +5,18 @@ with objectives as (
 parents as (
     -- the parent is the objective of the same document, chamber and year whose code is the parent code
     select objective_key, document_sha256, chamber_name, year, objective_code
-    from objectives
-    where objective_code is not null
-    qualify row_number() over (
-        partition by document_sha256, chamber_name, year, objective_code
-        order by case objective_level when 'area' then 0 when 'strategic' then 1 when 'operational' then 2 else 3 end
-    ) = 1
+    from (
+        select
+            objective_key, document_sha256, chamber_name, year, objective_code,
+            row_number() over (
+                partition by document_sha256, chamber_name, year, objective_code
+                order by
+                    case objective_level when 'area' then 0 when 'strategic' then 1 when 'operational' then 2 else 3 end
+            ) as code_rank
+        from objectives
+        where objective_code is not null
+    ) as coded
+    where code_rank = 1
 )
 
 select

@@ -1,5 +1,11 @@
 with readings as (
-    select * from {{ ref('int_indicator_readings_restated') }}
+    select
+        restated.*,
+        conformed.indicator_key,
+        conformed.match_rule as indicator_match_rule
+    from {{ ref('int_indicator_readings_restated') }} as restated
+    left join {{ ref('int_indicator_readings_conformed') }} as conformed
+        on restated.reading_key = conformed.reading_key
 ),
 
 -- Units compare loosely ("N." = "n." = none); a target in % is not comparable with an actual in days.
@@ -17,6 +23,7 @@ select
     {{ chamber_key('chamber_name') }} as chamber_key,
     year,
     objective_key,
+    indicator_key,
     document_file,
     source_line,
     segment_index,
@@ -27,6 +34,7 @@ select
     indicator_code,
     indicator_name,
     indicator_type,
+    indicator_match_rule,
     weight_pct,
     baseline_raw,
     baseline_value,

@@ -39,8 +39,12 @@ select
     facts.restates_line,
     facts.notes,
     facts.reading_key,
-    facts.objective_key
+    facts.objective_key,
+    facts.indicator_key,
+    indicators.national_code as national_indicator_code,
+    indicators.indicator_name as conformed_indicator_name
 from {{ ref('fact_indicator_reading') }} as facts
 inner join {{ ref('dim_document') }} as documents on facts.document_key = documents.document_key
 inner join {{ ref('dim_chamber') }} as chambers on facts.chamber_key = chambers.chamber_key
 inner join {{ ref('dim_objective') }} as objectives on facts.objective_key = objectives.objective_key
+left join {{ ref('dim_indicator') }} as indicators on facts.indicator_key = indicators.indicator_key

@@ -36,5 +36,9 @@ select
     table_role,
     cast(restates_line as integer) as restates_line,
     cast(objective_line as integer) as objective_line,
-    notes
+    notes,
+    -- normalised forms used to recognise the same indicator across chambers and years (see dim_indicator)
+    {{ normalize_code('indicator_code') }} as indicator_code_normalized,
+    {{ normalize_name('indicator_name') }} as indicator_name_normalized,
+    {{ normalize_name('objective_title') }} as objective_title_normalized
 from {{ source('raw', 'indicator_readings') }}

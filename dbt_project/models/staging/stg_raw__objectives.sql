@@ -20,5 +20,7 @@ select
     mission_code,
     unit_name,
     table_role,
-    notes
+    notes,
+    -- the title compared loosely, to tell a repeat of the same objective from another objective under the same code
+    {{ normalize_name('objective_title') }} as objective_title_normalized
 from {{ source('raw', 'objectives') }}
