@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ccperf.config import Settings, quiet_third_parties
@@ -25,6 +26,11 @@ DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder ho
 def run(data_dir: DataDir = None) -> None:
     """Run the whole pipeline on the documents in <data-dir>/raw and publish the marts."""
     quiet_third_parties()
+    try:
+        settings = Settings.load(data_dir)
+    except ValueError as exc:  # e.g. CCPERF_LOCK_TIMEOUT_S=soon
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=2) from exc
     from flows.pipeline import new_summary, pipeline  # Prefect is slow to import: only for commands that run it
 
     summary = new_summary()
@@ -32,7 +38,7 @@ def run(data_dir: DataDir = None) -> None:
         pipeline(data_dir=str(data_dir) if data_dir else None, summary=summary)
     except Exception as exc:  # every failure ends in a readable summary, not a traceback
         summary.status, summary.message = "failed", str(exc)
-    print_summary(summary, Settings.load(data_dir))
+    print_summary(summary, settings)
     if summary.status != "succeeded":
         raise typer.Exit(code=1)
 
@@ -43,7 +49,7 @@ def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Pr
     from ccperf.extract.extractor import extract_file
     from ccperf.model import flatten
 
-    result = extract_file(file)
+    result = extract_file(file, max_bytes=Settings.load().max_document_bytes)
     if result.error:
         console.print(f"[red]{file.name}: {result.error}[/red]")
         raise typer.Exit(code=1)
@@ -80,6 +86,12 @@ def status(data_dir: DataDir = None) -> None:
                           "left(message, 80) from audit.runs order by started_at desc limit 5"),
             ("Documents", "select document_file, chamber_name, year, doc_kind, layouts, n_segments_parsed || '/' || "
                           "n_segments from marts.dim_document order by document_file"),
+            ("Files of the last run that were not loaded",
+             "select document_file, status, left(message, 110) from raw.document_files where status <> 'extracted' "
+             "order by document_file"),
+            ("Data quality of the last checked run",
+             "select severity, suite, expectation, column_name, unexpected_count from audit.quality_results "
+             "where run_id = (select max(run_id) from audit.quality_results) and not success order by 1, 2"),
         ):
             try:
                 rows = con.execute(query).fetchall()
@@ -90,32 +102,46 @@ def status(data_dir: DataDir = None) -> None:
             for name in names:
                 table.add_column(name)
             for row in rows:
-                table.add_row(*[str(v) for v in row])
+                table.add_row(*[escape(str(v)) for v in row])
             console.print(table)
     finally:
         con.close()
+    from ccperf.publish import read_manifest
+
+    manifest = read_manifest(settings.marts_dir)
+    if manifest:
+        console.print(f"published by run {manifest['run_id']} at {manifest.get('published_at', '?')}: "
+                      f"{len(manifest['files'])} Parquet files"
+                      + (f" and {settings.serving_db}" if manifest.get("serving_db") else ""))
+    if (settings.quality_docs_dir / "index.html").exists():
+        console.print(f"quality report: {settings.quality_docs_dir / 'index.html'}")
 
 
 def print_summary(summary: RunSummary, settings: Settings) -> None:
+    """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
     ok = summary.status == "succeeded"
     table = Table(title=f"ccperf run {summary.run_id}")
     for col in ("file", "status", "chamber year kind / reason", "segments", "readings", "objectives", "facts",
                 "quarantined"):
         table.add_column(col)
     for d in summary.documents:
-        table.add_row(d.document_file, d.status, d.message, str(len(d.segments)),
+        table.add_row(escape(d.document_file), d.status, escape(d.message), str(len(d.segments)),
                       *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
     console.print(table)
+    for d in summary.documents:
+        if d.status in ("rejected", "duplicate"):
+            colour = "red" if d.status == "rejected" else "yellow"
+            console.print(f"  [{colour}]{d.status} {escape(d.document_file)}: {escape(d.message)}[/{colour}]")
     for file_name, seg in summary.segments_needing_attention():
-        console.print(f"  [yellow]{file_name} lines {seg.line_start}-{seg.line_end} ({seg.chamber_name}, "
-                      f"layout {seg.layout}): {seg.message}[/yellow]")
+        console.print(f"  [yellow]{escape(file_name)} lines {seg.line_start}-{seg.line_end} ({seg.chamber_name or '?'}, "
+                      f"layout {seg.layout}): {escape(seg.message or '')}[/yellow]")
     blocks = [(d.document_file, q) for d in summary.documents for q in d.quarantined]
     for file_name, block in blocks[:20]:
-        console.print(f"  [yellow]quarantined {file_name} {block}[/yellow]")
+        console.print(f"  [yellow]quarantined {escape(file_name)} {escape(block)}[/yellow]")
     if len(blocks) > 20:
         console.print(f"  ... and {len(blocks) - 20} more quarantined blocks (table raw.quarantine)")
     for name in summary.removed_documents:
-        console.print(f"  removed from the warehouse (no longer in raw/): {name}")
+        console.print(f"  removed from the warehouse (no longer in raw/): {escape(name)}")
     console.print(f"rows: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "
                   f"{summary.total('facts')} facts, {summary.total('quarantined')} quarantined blocks")
     if summary.dbt_counts:
@@ -123,11 +149,20 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     if summary.quality_checked:
         console.print(f"quality: {summary.quality_checked} expectations, {len(summary.quality_failures)} critical "
                       f"failures, {len(summary.quality_warnings)} warnings")
+        for line in summary.quality_failures:
+            console.print(f"  [red]{escape(line)}[/red]")
         for line in summary.quality_warnings:
-            console.print(f"  [yellow]{line}[/yellow]")
+            console.print(f"  [yellow]{escape(line)}[/yellow]")
+    if summary.quality_docs:
+        console.print(f"quality report (GX data docs): {escape(summary.quality_docs)}")
     if summary.published:
-        console.print(f"published {len(summary.published)} Parquet files to {settings.marts_dir}")
+        console.print(f"published {len(summary.published)} Parquet files to {escape(str(settings.marts_dir))}"
+                      + (f" and the read-only serving database {escape(summary.serving_db)}"
+                         if summary.serving_db else ""))
+    elif not ok:
+        console.print(f"nothing was published: the previous publication in {escape(str(settings.marts_dir))} "
+                      "stays in place")
     if summary.stage_seconds:
         console.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items()))
     colour = "green" if ok else "red"
-    console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {summary.message}")
+    console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {escape(summary.message)}")

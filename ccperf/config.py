@@ -3,6 +3,10 @@
 The project root holds `dbt_project/` and `expectations/`; the data directory (default `<root>/data`, or
 `CCPERF_DATA_DIR`, or `--data-dir`) holds `raw/` (the documents), the warehouse, the published marts and the
 quality reports. Tests point the data directory at a temporary copy.
+
+Two limits can be set from the environment: `CCPERF_MAX_DOCUMENT_MB` (a larger file is rejected before it is read;
+default 20, the largest bundled report is 0.4 MB) and `CCPERF_LOCK_TIMEOUT_S` (how long a run waits for the
+warehouse while another process holds it; default 30).
 """
 
 from __future__ import annotations
@@ -12,17 +16,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MAX_DOCUMENT_MB = 20.0
+DEFAULT_LOCK_TIMEOUT_S = 30.0
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r} is not a number") from exc
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     project_root: Path = PROJECT_ROOT
+    max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Settings:
         chosen = data_dir or os.environ.get("CCPERF_DATA_DIR") or PROJECT_ROOT / "data"
-        return cls(Path(chosen).resolve())
+        return cls(Path(chosen).resolve(),
+                   max_document_mb=_env_float("CCPERF_MAX_DOCUMENT_MB", DEFAULT_MAX_DOCUMENT_MB),
+                   lock_timeout_s=_env_float("CCPERF_LOCK_TIMEOUT_S", DEFAULT_LOCK_TIMEOUT_S))
+
+    @property
+    def max_document_bytes(self) -> int:
+        return int(self.max_document_mb * 1024 * 1024)
 
     @property
     def raw_dir(self) -> Path:
@@ -37,8 +61,18 @@ class Settings:
         return self.data_dir / "marts"
 
     @property
+    def serving_db(self) -> Path:
+        """The read-only copy of the marts for analysts and BI tools (swapped in whole by each publication)."""
+        return self.marts_dir / "ccperf.duckdb"
+
+    @property
     def quality_dir(self) -> Path:
         return self.data_dir / "quality"
+
+    @property
+    def quality_docs_dir(self) -> Path:
+        """Great Expectations data docs (HTML) of the last quality gate."""
+        return self.quality_dir / "docs"
 
     @property
     def dbt_project_dir(self) -> Path:

@@ -1,11 +1,22 @@
-"""Publish the marts as Parquet files (one per mart table or view) in data/marts/.
+"""Publish the marts for readers: one Parquet file per mart and a read-only serving DuckDB file, in data/marts/.
 
-Files are written into a staging folder first and then moved into place one by one with an atomic rename,
-so a reader never sees a half-written file, and a failed export leaves the previous publication untouched.
+Everything is written into a staging folder first, then moved into place with atomic renames:
+
+- `ccperf.duckdb` (schema `marts`, the same relations and columns as the warehouse's) is replaced as one file. A
+  reader that opened the previous file keeps reading it, whole, until it reconnects (on POSIX the old file lives on
+  while it is open); a reader that connects after the swap reads the new one. Nobody ever sees a mix, and a reader
+  holding it never blocks the pipeline, which only writes the warehouse and the staging folder.
+- each Parquet file is replaced on its own: a reader of one file sees the old or the new file, never a half-written
+  one; for a consistent view across several marts, use the serving file.
+- `_publication.json` (run id, files, rows) is replaced last.
+
+A failed export (disk full, a mart that cannot be read) removes the staging folder and leaves the previous
+publication untouched. Nothing here runs unless the run's quality gate passed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,38 +27,95 @@ import duckdb
 
 MARTS_SCHEMA = "marts"
 MANIFEST = "_publication.json"
+SERVING_NAME = "ccperf.duckdb"
 
 
 @dataclass(frozen=True)
 class Publication:
     run_id: str
-    files: dict[str, int]  # file name → rows
+    files: dict[str, int]  # Parquet file name → rows
+    serving_db: Path | None = None
 
 
 def mart_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by table_name",
-        [MARTS_SCHEMA]).fetchall()
+        "select table_name from information_schema.tables where table_schema = ? and table_catalog = "
+        "current_database() order by table_name", [MARTS_SCHEMA]).fetchall()
     return [r[0] for r in rows]
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str) -> Publication:
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _write_serving_db(con: duckdb.DuckDBPyConnection, path: Path, relations: list[str], run_id: str,
+                      published_at: str) -> None:
+    """A standalone DuckDB file with a copy of each mart (views become tables: they must not depend on the
+    warehouse) and a `marts._publication` row saying which run published it."""
+    alias = "ccperf_serving"
+    con.execute(f"attach '{path}' as {alias}")
+    try:
+        con.execute(f"create schema {alias}.{MARTS_SCHEMA}")
+        for relation in relations:
+            con.execute(f"create table {alias}.{MARTS_SCHEMA}.{_quote(relation)} as "
+                        f"select * from {MARTS_SCHEMA}.{_quote(relation)}")
+        con.execute(f"create table {alias}.{MARTS_SCHEMA}._publication as select ? as run_id, "
+                    "cast(? as timestamp) as published_at", [run_id, published_at])
+        con.execute(f"checkpoint {alias}")
+    finally:
+        con.execute(f"detach {alias}")
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():  # a checkpointed, detached database has no WAL; never ship one
+        raise RuntimeError(f"{wal} left after writing the serving database")
+
+
+def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, relations: list[str] | None = None,
+                  serving_name: str | None = SERVING_NAME) -> Publication:
+    """Export `relations` (default: every relation of the marts schema) and swap them into `marts_dir`.
+
+    `relations` lists what dbt declares as marts; a relation left in the warehouse by an older version of the
+    project (no longer declared) is not published, and its old Parquet file is removed.
+    """
+    existing = set(mart_relations(con))
+    if relations is None:
+        relations = sorted(existing)
+    missing = [r for r in relations if r not in existing]
+    if missing:
+        raise RuntimeError(f"marts declared by dbt but absent from the warehouse: {', '.join(missing)}")
     marts_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in marts_dir.glob(".staging-*"):  # from a run killed while publishing
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = marts_dir / f".staging-{run_id}"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     files: dict[str, int] = {}
     try:
-        for relation in mart_relations(con):
+        for relation in relations:
             target = staging / f"{relation}.parquet"
-            con.execute(f"copy (select * from {MARTS_SCHEMA}.{relation}) to '{target}' (format parquet)")
-            files[target.name] = con.execute(f"select count(*) from {MARTS_SCHEMA}.{relation}").fetchone()[0]
-        (staging / MANIFEST).write_text(json.dumps({"run_id": run_id, "files": files}, indent=2) + "\n")
-        for name in [*files, MANIFEST]:
+            con.execute(f"copy (select * from {MARTS_SCHEMA}.{_quote(relation)}) to '{target}' (format parquet)")
+            files[target.name] = con.execute(f"select count(*) from {MARTS_SCHEMA}.{_quote(relation)}").fetchone()[0]
+        if serving_name:
+            _write_serving_db(con, staging / serving_name, relations, run_id, published_at)
+        manifest = {"run_id": run_id, "published_at": published_at, "files": files,
+                    "serving_db": serving_name}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        for name in files:
             os.replace(staging / name, marts_dir / name)
+        if serving_name:
+            os.chmod(staging / serving_name, 0o444)  # a reminder to open it read-only
+            # a WAL next to the published file could only come from someone writing the old copy: it must not be
+            # replayed into the new one
+            marts_dir.joinpath(serving_name + ".wal").unlink(missing_ok=True)
+            os.replace(staging / serving_name, marts_dir / serving_name)
+        os.replace(staging / MANIFEST, marts_dir / MANIFEST)
         for old in marts_dir.glob("*.parquet"):
             if old.name not in files:
                 old.unlink()  # a mart that no longer exists
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Publication(run_id, files)
+    return Publication(run_id, files, marts_dir / serving_name if serving_name else None)
+
+
+def read_manifest(marts_dir: Path) -> dict | None:
+    path = marts_dir / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else None

@@ -13,10 +13,11 @@ class DocumentOutcome:
     document_file: str
     document_sha256: str | None
     status: str  # extracted | rejected | duplicate
-    message: str
+    message: str  # chamber, year and kind; or why the file was rejected or not loaded
     segments: list[Segment] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     quarantined: list[str] = field(default_factory=list)  # "lines a-b (layout): reason"
+    file_size: int | None = None
 
     @classmethod
     def from_result(cls, result: ExtractionResult) -> DocumentOutcome:
@@ -28,7 +29,7 @@ class DocumentOutcome:
         quarantined = [f"lines {q.provenance.source_line}-{q.line_end} ({q.layout}): {q.reason}"
                        for q in result.quarantined]
         return cls(result.document_file, doc.document_sha256, "extracted", message, list(result.segments), rows,
-                   quarantined)
+                   quarantined, result.file_size)
 
 
 @dataclass
@@ -39,13 +40,18 @@ class RunSummary:
     removed_documents: list[str] = field(default_factory=list)
     dbt_counts: dict[str, int] = field(default_factory=dict)
     quality_checked: int = 0
-    quality_failures: list[str] = field(default_factory=list)  # critical
+    quality_failures: list[str] = field(default_factory=list)  # critical: each names the rows (file:line) at fault
     quality_warnings: list[str] = field(default_factory=list)
+    quality_docs: str | None = None  # index.html of the GX data docs of this run
     published: dict[str, int] = field(default_factory=dict)  # Parquet file → rows
+    serving_db: str | None = None  # the read-only DuckDB copy of the marts, when published
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
     status: str = "running"  # running | succeeded | failed
     message: str = ""
     elapsed_s: float = 0.0
+
+    def files_with_status(self, status: str) -> list[DocumentOutcome]:
+        return [d for d in self.documents if d.status == status]
 
     def total(self, key: str) -> int:
         return sum(d.rows.get(key, 0) for d in self.documents)

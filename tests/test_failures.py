@@ -52,8 +52,8 @@ def test_a_critical_expectation_blocks_publication(one_document: Settings) -> No
     assert failed == [("raw_indicator_readings", "expect_column_values_to_be_between", "source_line")]
     con = duckdb.connect(str(one_document.warehouse), read_only=True)
     try:
-        stored = con.execute("select count(*) from audit.quality_results where run_id = 'test-run' and not success"
-                             ).fetchone()[0]
+        stored = con.execute("select count(*) from audit.quality_results where run_id = 'test-run' and not success "
+                             "and severity = 'critical'").fetchone()[0]
     finally:
         con.close()
     assert stored == 1
@@ -68,6 +68,7 @@ def test_failed_flow_keeps_the_previous_publication(prefect_harness: None, tmp_p
     first = pipeline(data_dir=str(tmp_path))
     assert first.status == "succeeded"
     published = (tmp_path / "marts" / "fact_indicator_reading.parquet").read_bytes()
+    serving = (tmp_path / "marts" / "ccperf.duckdb").read_bytes()
 
     # a suite whose critical expectation cannot hold
     suites = tmp_path / "suites"
@@ -76,13 +77,21 @@ def test_failed_flow_keeps_the_previous_publication(prefect_harness: None, tmp_p
         "name": "impossible", "meta": {"query": "select * from marts.fact_indicator_reading"},
         "expectations": [{"type": "expect_table_row_count_to_equal", "kwargs": {"value": 0},
                           "meta": {"severity": "critical"}}]}))
+    # and a suite GX cannot run (an expectation it does not know): the gate fails rather than skip it
+    (suites / "unknown.json").write_text(json.dumps({
+        "name": "unknown", "meta": {"query": "select 1 as x"},
+        "expectations": [{"type": "expect_column_values_to_be_purple", "kwargs": {"column": "x"},
+                          "meta": {"severity": "warning"}}]}))
     monkeypatch.setattr(Settings, "expectations_dir", property(lambda self: suites))
     summary = new_summary()
     with pytest.raises(stages.PipelineError, match="critical data-quality expectations failed"):
         pipeline(data_dir=str(tmp_path), summary=summary)
     assert summary.status == "failed" and summary.quality_failures
     assert "impossible: expect_table_row_count_to_equal" in summary.quality_failures[0]
+    assert "[critical] unknown: suite runs" in summary.quality_failures[1]
+    assert "expect_column_values_to_be_purple not found" in summary.quality_failures[1]
     assert (tmp_path / "marts" / "fact_indicator_reading.parquet").read_bytes() == published
+    assert (tmp_path / "marts" / "ccperf.duckdb").read_bytes() == serving
 
 
 def test_a_bad_manifest_fails_with_the_reason(prefect_harness: None, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections import Counter
 from dataclasses import replace
@@ -129,9 +130,40 @@ def _link_addenda(result: ExtractionResult) -> None:
             reading.restates_line = original.provenance.source_line
 
 
-def extract_file(path: Path, override: Override | None = None) -> ExtractionResult:
-    """Extract one file; a file that cannot be read gives a result with `error` set, never an exception."""
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _file_warnings(source: SourceText, result: ExtractionResult) -> None:
+    """What is odd about the file itself (e.g. cut in the middle of a character) becomes a quarantined block at the
+    end of the document, so it is reported with the file name and kept in raw.quarantine."""
+    if not source.warnings:
+        return
+    last = max(len(source.lines), 1)
+    segment_index = result.segments[-1].segment_index if result.segments else 0
+    prov = Provenance(source.sha256, source.file_name, last, segment_index)
+    tail = "\n".join(source.lines[-5:])
+    for warning in source.warnings:
+        result.quarantined.append(Quarantined(prov, last, "file", warning, tail))
+
+
+def extract_file(path: Path, override: Override | None = None, max_bytes: int | None = None) -> ExtractionResult:
+    """Extract one file; a file that cannot be read gives a result with `error` set, never an exception.
+
+    A file larger than `max_bytes` is rejected before it is read (parsers are written for reports of a few hundred
+    kilobytes; a file of tens of megabytes is a concatenation or an export gone wrong).
+    """
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            return ExtractionResult(
+                document_file=path.name, file_sha256=_file_sha256(path), file_size=size,
+                error=f"file too large: {size / 1048576:.1f} MB, above the limit of {max_bytes / 1048576:g} MB for "
+                      "one document (CCPERF_MAX_DOCUMENT_MB); split it or raise the limit")
         data = path.read_bytes()
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
@@ -140,6 +172,8 @@ def extract_file(path: Path, override: Override | None = None) -> ExtractionResu
         source = source_from_bytes(path.name, data)
     except DocumentError as exc:
         return ExtractionResult(document_file=path.name, file_sha256=sha, file_size=size, error=exc.reason)
+    del data
     result = extract_source(source, override)
+    _file_warnings(source, result)
     result.file_sha256, result.file_size = sha, size
     return result
