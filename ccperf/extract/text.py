@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ccperf.extract.numbers import strip_html
+
 _CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)}
 
 
@@ -30,6 +32,11 @@ class SourceText:
     def line(self, number: int) -> str:
         """The 1-based line `number`."""
         return self.lines[number - 1]
+
+
+def tab_cells(line: str) -> list[str]:
+    """The tab-separated cells of a flattened table line, HTML tags removed and whitespace collapsed."""
+    return [strip_html(c) for c in line.rstrip("\r").split("\t")]
 
 
 def sha256_of(data: bytes) -> str:

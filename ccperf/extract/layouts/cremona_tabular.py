@@ -36,6 +36,7 @@ from ccperf.extract.numbers import (
     strip_html,
 )
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.text import tab_cells
 from ccperf.extract.vocab import parse_status
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -114,11 +115,6 @@ def detect_signatures() -> tuple[re.Pattern[str], ...]:
 
 
 # -- cell helpers (candidates for a shared module) ----------------------------------------------------------------
-def cells_of(line: str) -> list[str]:
-    """Tab cells of a line, HTML removed and whitespace collapsed."""
-    return [strip_html(c) for c in line.rstrip("\r").split("\t")]
-
-
 def join_wrapped(head: str, tail: str) -> str:
     """Join a cell with its continuation after a page break; a number cut in two ("10.0" + "00") is glued back."""
     head, tail = head.rstrip(), tail.strip()
@@ -339,7 +335,7 @@ class _Parser:
         return self.out
 
     def handle(self, line_no: int, line: str) -> None:
-        cells = cells_of(line)
+        cells = tab_cells(line)
         filled = [c for c in cells if c]
         if not filled:
             if self.row is not None:

@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 
 from ccperf.extract.linking import link_restatements, name_similarity
-from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number, strip_html
+from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.text import tab_cells
 from ccperf.extract.vocab import parse_status
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -59,10 +60,6 @@ def detect_signatures() -> tuple[re.Pattern[str], ...]:
         re.compile(r"\tScostamento rispetto al target"),
         re.compile(r"\(Peso: [\d.,]+%\)\s*(?:<i>)?\s*\(Tipologia:"),
     )
-
-
-def _cells(line: str) -> list[str]:
-    return [strip_html(c) for c in line.split("\t")]
 
 
 def _non_empty(cells: list[str]) -> list[str]:
@@ -122,7 +119,7 @@ class _Parser:
         return self.out
 
     def handle(self, line_no: int, line: str) -> None:
-        cells = _cells(line)
+        cells = tab_cells(line)
         filled = _non_empty(cells)
         if not filled:
             self.columns = None

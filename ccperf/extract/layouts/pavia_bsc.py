@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from ccperf.extract.linking import best_original, name_similarity, normalise_name
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number, strip_html
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.text import tab_cells
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "pavia_bsc"
@@ -68,10 +69,6 @@ def detect_signatures() -> tuple[re.Pattern[str], ...]:
         re.compile(r"\t% RAGGIUNGIMENTO\t"),
         re.compile(r"^PERFORMANCE DEGLI AMBITI STRATEGICI\tPROSP\. \d"),
     )
-
-
-def _cells(line: str) -> list[str]:
-    return [strip_html(c) for c in line.split("\t")]
 
 
 def _bold_parts(text: str) -> list[str]:
@@ -226,7 +223,7 @@ class _Parser:
                 self.next_filled[line_no] = following
             if line.strip():
                 following = line_no
-            if "\t" in line and self.header_kind(_cells(line)) is not None:
+            if "\t" in line and self.header_kind(tab_cells(line)) is not None:
                 self.header_lines.add(line_no)
         for line_no, line in lines:
             self.handle(line_no, line)
@@ -241,9 +238,9 @@ class _Parser:
             self.close_table()
             return
         if line_no in self.header_lines:
-            self.open_table(line_no, _cells(line))
+            self.open_table(line_no, tab_cells(line))
             return
-        cells = _cells(line)
+        cells = tab_cells(line)
         filled = [c for c in cells if c]
         if len(filled) == 1 and _RATIO_LINE.search(filled[0]) and re.search(r"\d\s*%", filled[0]):
             self.ratio_line(line_no, line)
