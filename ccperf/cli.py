@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -23,23 +24,44 @@ DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder ho
 
 
 @app.command()
-def run(data_dir: DataDir = None) -> None:
-    """Run the whole pipeline on the documents in <data-dir>/raw and publish the marts."""
+def run(data_dir: DataDir = None,
+        force: Annotated[bool, typer.Option("--force", help="Extract every document and publish again, even "
+                                                           "when nothing changed.")] = False,
+        summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Also write the run summary "
+                                                                                 "as JSON to this file.")] = None,
+        ) -> None:
+    """Run the pipeline on the documents in <data-dir>/raw and publish the marts, doing only the work a change
+    requires: unchanged documents are not extracted again; when nothing changed, nothing is rebuilt."""
     quiet_third_parties()
     try:
         settings = Settings.load(data_dir)
     except ValueError as exc:  # e.g. CCPERF_LOCK_TIMEOUT_S=soon
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=2) from exc
-    from flows.pipeline import new_summary, pipeline  # Prefect is slow to import: only for commands that run it
+    from ccperf import stages
+    from ccperf.summary import new_summary
 
     summary = new_summary()
-    try:
-        pipeline(data_dir=str(data_dir) if data_dir else None, summary=summary)
-    except Exception as exc:  # every failure ends in a readable summary, not a traceback
-        summary.status, summary.message = "failed", str(exc)
+    started = time.perf_counter()
+    quick = None if force else stages.quick_plan(settings)
+    if quick and quick[0].nothing_changed:
+        # nothing to do: answer without starting Prefect (its temporary API server alone takes ~10 s)
+        run_plan, summary.documents = quick
+        summary.inputs_fingerprint = run_plan.inputs_fingerprint
+        summary.status, summary.message = "unchanged", stages.nothing_changed_message(run_plan)
+        summary.elapsed_s = summary.stage_seconds["plan"] = round(time.perf_counter() - started, 2)
+        stages.record_run(settings, summary)
+    else:
+        from flows.pipeline import pipeline  # Prefect is slow to import: only when there is work to do
+
+        try:
+            pipeline(data_dir=str(data_dir) if data_dir else None, summary=summary, force=force)
+        except Exception as exc:  # every failure ends in a readable summary, not a traceback
+            summary.status, summary.message = "failed", str(exc)
     print_summary(summary, settings)
-    if summary.status != "succeeded":
+    if summary_json:
+        summary_json.write_text(summary.to_json() + "\n", encoding="utf-8")
+    if summary.status not in ("succeeded", "unchanged"):
         raise typer.Exit(code=1)
 
 
@@ -119,15 +141,27 @@ def status(data_dir: DataDir = None) -> None:
 
 def print_summary(summary: RunSummary, settings: Settings) -> None:
     """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
-    ok = summary.status == "succeeded"
+    ok = summary.status in ("succeeded", "unchanged")
+    unchanged = summary.files_with_status("unchanged")
+    if summary.status == "unchanged":
+        console.print(f"[green]unchanged[/green] in {summary.elapsed_s:.1f} s: {escape(summary.message)}; "
+                      f"{len(unchanged)} documents, {summary.total('readings')} readings in the warehouse; the "
+                      f"publication in {escape(str(settings.marts_dir))} stays as it is")
+        return
+    # one row per document this run worked on; unchanged documents are counted, not listed (there may be hundreds)
     table = Table(title=f"ccperf run {summary.run_id}")
     for col in ("file", "status", "chamber year kind / reason", "segments", "readings", "objectives", "facts",
                 "quarantined"):
         table.add_column(col)
     for d in summary.documents:
-        table.add_row(escape(d.document_file), d.status, escape(d.message), str(len(d.segments)),
-                      *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
-    console.print(table)
+        if d.status != "unchanged":
+            table.add_row(escape(d.document_file), d.status, escape(d.message), str(len(d.segments)),
+                          *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
+    if table.row_count:
+        console.print(table)
+    if unchanged:
+        console.print(f"{len(unchanged)} documents unchanged since they were loaded (same sha256 and parser "
+                      "version): not extracted again")
     for d in summary.documents:
         if d.status in ("rejected", "duplicate"):
             colour = "red" if d.status == "rejected" else "yellow"
@@ -142,7 +176,10 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
         console.print(f"  ... and {len(blocks) - 20} more quarantined blocks (table raw.quarantine)")
     for name in summary.removed_documents:
         console.print(f"  removed from the warehouse (no longer in raw/): {escape(name)}")
-    console.print(f"rows: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "
+    if summary.extracted_bytes:
+        console.print(f"extracted {summary.extracted_bytes / 1e6:.1f} MB in {summary.extract_workers} process"
+                      f"{'es' if summary.extract_workers > 1 else ''}")
+    console.print(f"rows in the warehouse: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "
                   f"{summary.total('facts')} facts, {summary.total('quarantined')} quarantined blocks")
     if summary.dbt_counts:
         console.print(f"dbt build: {summary.dbt_counts}")

@@ -4,9 +4,11 @@ The project root holds `dbt_project/` and `expectations/`; the data directory (d
 `CCPERF_DATA_DIR`, or `--data-dir`) holds `raw/` (the documents), the warehouse, the published marts and the
 quality reports. Tests point the data directory at a temporary copy.
 
-Two limits can be set from the environment: `CCPERF_MAX_DOCUMENT_MB` (a larger file is rejected before it is read;
-default 20, the largest bundled report is 0.4 MB) and `CCPERF_LOCK_TIMEOUT_S` (how long a run waits for the
-warehouse while another process holds it; default 30).
+Limits set from the environment: `CCPERF_MAX_DOCUMENT_MB` (a larger file is rejected before it is read; default 20,
+the largest bundled report is 0.4 MB), `CCPERF_LOCK_TIMEOUT_S` (how long a stage waits for the warehouse while
+another process holds it; default 30), `CCPERF_RETRIES` and `CCPERF_RETRY_DELAY_S` (a stage that failed on a
+transient error, such as that lock, is tried again this many times, after this delay doubled each time; default 2
+and 5 s), `CCPERF_EXTRACT_WORKERS` (processes for extraction; default: one per core when there is enough text).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MAX_DOCUMENT_MB = 20.0
 DEFAULT_LOCK_TIMEOUT_S = 30.0
+DEFAULT_RETRIES = 2
+DEFAULT_RETRY_DELAY_S = 5.0
 
 
 def _env_float(name: str, default: float) -> float:
@@ -36,13 +40,19 @@ class Settings:
     project_root: Path = PROJECT_ROOT
     max_document_mb: float = DEFAULT_MAX_DOCUMENT_MB
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    retries: int = DEFAULT_RETRIES
+    retry_delay_s: float = DEFAULT_RETRY_DELAY_S
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Settings:
         chosen = data_dir or os.environ.get("CCPERF_DATA_DIR") or PROJECT_ROOT / "data"
+        retries = _env_float("CCPERF_RETRIES", DEFAULT_RETRIES)
+        if retries < 0 or retries != int(retries):
+            raise ValueError(f"CCPERF_RETRIES={retries:g} is not a whole number >= 0")
         return cls(Path(chosen).resolve(),
                    max_document_mb=_env_float("CCPERF_MAX_DOCUMENT_MB", DEFAULT_MAX_DOCUMENT_MB),
-                   lock_timeout_s=_env_float("CCPERF_LOCK_TIMEOUT_S", DEFAULT_LOCK_TIMEOUT_S))
+                   lock_timeout_s=_env_float("CCPERF_LOCK_TIMEOUT_S", DEFAULT_LOCK_TIMEOUT_S),
+                   retries=int(retries), retry_delay_s=_env_float("CCPERF_RETRY_DELAY_S", DEFAULT_RETRY_DELAY_S))
 
     @property
     def max_document_bytes(self) -> int:

@@ -66,8 +66,9 @@ class RawTable:
 _SEQ = (("row_seq", int),)
 RAW_TABLES: dict[str, RawTable] = {
     # content_sha256: what the document yields, independent of its bytes (see content_fingerprint)
+    # override_key: the manifest override the rows were extracted with ('' for none; see incremental.override_key)
     "documents": RawTable("documents", Document, (("parser_version", str), ("extracted_at", str),
-                                                  ("content_sha256", str))),
+                                                  ("content_sha256", str), ("override_key", str))),
     "segments": RawTable("segments", Segment),
     "objectives": RawTable("objectives", Objective, _SEQ),
     "indicator_readings": RawTable("indicator_readings", Reading, _SEQ),
@@ -112,8 +113,10 @@ def _frame(table: RawTable, rows: list[dict[str, typing.Any]]) -> pl.DataFrame:
 
 def content_fingerprint(result: ExtractionResult) -> str:
     """What a document yields, independent of its bytes: the same text in two encodings (or with other line
-    endings) gives the same rows at the same lines, and must not be loaded twice."""
+    endings) gives the same rows at the same lines, and must not be loaded twice. Computed once per result."""
     assert result.document is not None
+    if result.content_sha256:
+        return result.content_sha256
     digest = hashlib.sha256()
     doc = result.document
     digest.update(repr((doc.n_lines, doc.chamber_name, doc.year, doc.doc_kind)).encode())
@@ -128,15 +131,17 @@ def content_fingerprint(result: ExtractionResult) -> str:
         if block.layout != "file":  # file-level warnings name bytes, which differ between encodings
             digest.update(json.dumps([block.provenance.source_line, block.line_end, block.reason, block.text],
                                      ensure_ascii=False).encode())
-    return digest.hexdigest()
+    result.content_sha256 = digest.hexdigest()
+    return result.content_sha256
 
 
-def frames_for(result: ExtractionResult, parser_version: str, now: str) -> dict[str, pl.DataFrame]:
+def frames_for(result: ExtractionResult, parser_version: str, now: str, override_key: str = ""
+               ) -> dict[str, pl.DataFrame]:
     """The raw rows of one extracted document, one polars frame per raw table."""
     assert result.document is not None
     frames: dict[str, pl.DataFrame] = {}
     doc_row = {**flatten(result.document), "parser_version": parser_version, "extracted_at": now,
-               "content_sha256": content_fingerprint(result)}
+               "content_sha256": content_fingerprint(result), "override_key": override_key}
     frames["documents"] = _frame(RAW_TABLES["documents"], [doc_row])
     for table_name, attr in _RESULT_LISTS.items():
         table = RAW_TABLES[table_name]
@@ -150,21 +155,35 @@ def frames_for(result: ExtractionResult, parser_version: str, now: str) -> dict[
     return frames
 
 
-def land_document(con: duckdb.DuckDBPyConnection, result: ExtractionResult, parser_version: str) -> dict[str, int]:
-    """Replace one document's rows in every raw table, atomically. Returns rows written per table."""
-    assert result.document is not None
-    sha = result.document.document_sha256
+def land_documents(con: duckdb.DuckDBPyConnection, results: list[ExtractionResult], parser_version: str,
+                   override_keys: dict[str, str] | None = None) -> dict[str, int]:
+    """Replace the rows of these documents in every raw table, all in one transaction. Returns rows per table.
+
+    One transaction for the whole batch: a crash leaves either every document landed or none (never half of one),
+    and hundreds of documents cost a few bulk inserts instead of a transaction each.
+    """
+    if not results:
+        return {}
+    shas = [r.document.document_sha256 for r in results if r.document]
     # the same bytes extracted by the same parsers again keep their first extraction time: re-running the pipeline
     # on unchanged documents changes nothing in the marts
-    previous = con.execute("select extracted_at from raw.documents where document_sha256 = ? and parser_version = ?",
-                           [sha, parser_version]).fetchone()
-    now = previous[0] if previous and previous[0] else dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    frames = frames_for(result, parser_version, now)
+    con.register("landing_shas", pl.DataFrame({"sha": shas}).to_arrow())
+    previous = dict(con.execute("select document_sha256, extracted_at from raw.documents join landing_shas "
+                                "on document_sha256 = sha where parser_version = ?", [parser_version]).fetchall())
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    per_table: dict[str, list[pl.DataFrame]] = {name: [] for name in RAW_TABLES if name != "document_files"}
+    for result in results:
+        assert result.document is not None
+        sha = result.document.document_sha256
+        key = (override_keys or {}).get(result.document_file, "")
+        for name, frame in frames_for(result, parser_version, previous.get(sha) or now, key).items():
+            per_table[name].append(frame)
     counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:
-        for name, frame in frames.items():
-            con.execute(f"delete from raw.{name} where document_sha256 = ?", [sha])
+        for name, frames in per_table.items():
+            con.execute(f"delete from raw.{name} where document_sha256 in (select sha from landing_shas)")
+            frame = pl.concat(frames, how="vertical")
             if frame.height:
                 con.register("incoming", frame.to_arrow())
                 con.execute(f"insert into raw.{name} by name select * from incoming")
@@ -174,7 +193,15 @@ def land_document(con: duckdb.DuckDBPyConnection, result: ExtractionResult, pars
     except Exception:
         con.execute("rollback")
         raise
+    finally:
+        con.unregister("landing_shas")
     return counts
+
+
+def land_document(con: duckdb.DuckDBPyConnection, result: ExtractionResult, parser_version: str,
+                  override_key: str = "") -> dict[str, int]:
+    """Replace one document's rows in every raw table, atomically. Returns rows written per table."""
+    return land_documents(con, [result], parser_version, {result.document_file: override_key})
 
 
 def record_files(con: duckdb.DuckDBPyConnection, rows: list[dict[str, typing.Any]]) -> None:
@@ -199,19 +226,17 @@ def remove_absent(con: duckdb.DuckDBPyConnection, keep_sha256: set[str]) -> list
     gone = [(sha, name) for sha, name in present if sha not in keep_sha256]
     if not gone:
         return []
+    con.register("gone_shas", pl.DataFrame({"sha": [sha for sha, _ in gone]}).to_arrow())
     con.execute("begin transaction")
     try:
-        for sha, _ in gone:
-            for name in RAW_TABLES:
-                if name != "document_files":
-                    con.execute(f"delete from raw.{name} where document_sha256 = ?", [sha])
+        for name in RAW_TABLES:
+            if name != "document_files":
+                con.execute(f"delete from raw.{name} where document_sha256 in (select sha from gone_shas)")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+    finally:
+        con.unregister("gone_shas")
     return [name for _, name in gone]
 
-
-def landed_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """sha256 → parser_version of every document already landed."""
-    return dict(con.execute("select document_sha256, parser_version from raw.documents").fetchall())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
 
 from ccperf.model import ExtractionResult, Segment
 
@@ -12,7 +14,7 @@ from ccperf.model import ExtractionResult, Segment
 class DocumentOutcome:
     document_file: str
     document_sha256: str | None
-    status: str  # extracted | rejected | duplicate
+    status: str  # extracted | unchanged (kept from an earlier run) | rejected | duplicate
     message: str  # chamber, year and kind; or why the file was rejected or not loaded
     segments: list[Segment] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
@@ -46,9 +48,17 @@ class RunSummary:
     published: dict[str, int] = field(default_factory=dict)  # Parquet file → rows
     serving_db: str | None = None  # the read-only DuckDB copy of the marts, when published
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
-    status: str = "running"  # running | succeeded | failed
+    extract_workers: int = 0  # processes the extraction ran in
+    extracted_bytes: int = 0  # size of the documents extracted by this run (unchanged ones are not)
+    inputs_fingerprint: str | None = None  # documents, parsers, dbt project and expectations this run built from
+    report: str | None = None  # the HTML report written after publication
+    status: str = "running"  # running | succeeded | unchanged (nothing to do) | failed
     message: str = ""
     elapsed_s: float = 0.0
+
+    def to_json(self) -> str:
+        """The whole summary as JSON (`ccperf run --summary-json`), for schedulers and benchmarks."""
+        return json.dumps(asdict(self), default=str, indent=1, ensure_ascii=False)
 
     def files_with_status(self, status: str) -> list[DocumentOutcome]:
         return [d for d in self.documents if d.status == status]
@@ -59,3 +69,8 @@ class RunSummary:
     def segments_needing_attention(self) -> list[tuple[str, Segment]]:
         return [(d.document_file, s) for d in self.documents for s in d.segments
                 if s.parser_status not in ("parsed", "no_tables")]
+
+
+def new_summary() -> RunSummary:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return RunSummary(run_id=now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6], started_at=now)

@@ -1,4 +1,5 @@
-"""The ccperf pipeline as a Prefect flow: discover → extract (one task per document) → land → dbt → quality → publish.
+"""The ccperf pipeline as a Prefect flow: plan → extract (changed documents, in parallel processes) → land → dbt →
+quality → publish.
 
 Wiring only: every stage is a function of ccperf.stages. A failing stage fails the flow run with a clear
 message; the previous publication in data/marts/ stays in place. An expected failure (PipelineError: a locked
@@ -7,21 +8,22 @@ warehouse, a failed dbt test, a critical expectation) is logged as its message, 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
-import uuid
-from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
+from prefect.tasks import exponential_backoff
 
 from ccperf import stages
 from ccperf.config import Settings
-from ccperf.extract.manifest import Override
+from ccperf.incremental import RunPlan
 from ccperf.model import ExtractionResult
 from ccperf.quality import prefetch_gx
-from ccperf.summary import RunSummary
+from ccperf.summary import RunSummary, new_summary
 
 
 class _NoTracebackForPipelineErrors(logging.Filter):
@@ -35,28 +37,90 @@ class _NoTracebackForPipelineErrors(logging.Filter):
         return True
 
 
+__all__ = ["new_summary", "pipeline"]
 _FILTER = _NoTracebackForPipelineErrors()
 for _name in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
     if _FILTER not in logging.getLogger(_name).filters:
         logging.getLogger(_name).addFilter(_FILTER)
 
 
-@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {path.name}")
-def extract_document(path: Path, overrides: dict[str, Override], max_bytes: int | None = None) -> ExtractionResult:
-    result = stages.extract(path, overrides, max_bytes)
+class _Results:
+    """Extraction results handed between tasks. Not a dataclass or a list on purpose: Prefect walks task
+    parameters looking for futures, and walking every row of hundreds of documents would cost seconds."""
+
+    def __init__(self, results: list[ExtractionResult]) -> None:
+        self.results = results
+
+
+def _is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry a stage only for a failure that may pass (a locked warehouse), never for a wrong input."""
+    return isinstance(state.data, stages.TransientError)
+
+
+def _retrying(stage: Task, settings: Settings) -> Task:
+    return stage.with_options(retries=settings.retries, retry_condition_fn=_is_transient,
+                              retry_delay_seconds=exponential_backoff(settings.retry_delay_s)(settings.retries)
+                              if settings.retries else 0)
+
+
+@task(name="plan-run", cache_policy=NO_CACHE)
+def plan_task(settings: Settings, summary: RunSummary, force: bool) -> RunPlan:
+    run_plan, kept = stages.plan(settings, stages.manifest(settings), force)
+    summary.documents = kept
+    summary.inputs_fingerprint = run_plan.inputs_fingerprint
     logger = get_run_logger()
-    if result.error:
-        logger.warning("%s: rejected: %s", path.name, result.error)
+    if run_plan.nothing_changed:
+        logger.info("nothing changed since the last publication: %d documents, same bytes, parsers, dbt project "
+                    "and expectations", len(run_plan.files))
     else:
-        logger.info("%s: %d segments, %d readings, %d objectives, %d quarantined", path.name, len(result.segments),
-                    len(result.readings), len(result.objectives), len(result.quarantined))
-    return result
+        logger.info("%d files in %s: %d new or changed to extract, %d unchanged (kept as loaded)",
+                    len(run_plan.files), settings.raw_dir, len(run_plan.to_extract), len(run_plan.unchanged))
+    return run_plan
+
+
+@task(name="extract-documents", cache_policy=NO_CACHE)
+def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> _Results:
+    items = run_plan.to_extract
+    total_bytes = sum(i.size for i in items)
+    workers = stages.extraction_workers(items)
+    summary.extract_workers, summary.extracted_bytes = workers, total_bytes
+    logger = get_run_logger()
+    if not items:
+        logger.info("no document to extract")
+        return _Results([])
+    logger.info("extracting %d documents (%.1f MB) in %d process%s", len(items), total_bytes / 1e6, workers,
+                "es" if workers > 1 else "")
+    artifact = create_progress_artifact(0.0, key="ccperf-extraction", description="Documents extracted")
+    started, step = time.perf_counter(), max(1, len(items) // 10)
+
+    def progress(done: int, result: ExtractionResult) -> None:
+        if result.error:
+            logger.warning("%s: rejected: %s", result.document_file, result.error)
+        elif result.quarantined:
+            logger.warning("%s: %d blocks quarantined (kept in raw.quarantine)", result.document_file,
+                           len(result.quarantined))
+        if done % step == 0 or done == len(items):
+            elapsed = time.perf_counter() - started
+            logger.info("extracted %d/%d documents in %.1f s", done, len(items), elapsed)
+            update_progress_artifact(artifact, 100.0 * done / len(items))
+
+    results = stages.extract_all(items, settings.max_document_bytes, workers, progress)
+    return _Results(results)
 
 
 @task(name="land-raw-tables", cache_policy=NO_CACHE)
-def land_task(settings: Settings, summary: RunSummary, results: list[ExtractionResult]) -> None:
-    documents, summary.documents = stages.classify(results)
-    summary.removed_documents = stages.land(settings, documents, summary.documents)
+def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan: RunPlan) -> None:
+    kept = [item.loaded for item in run_plan.unchanged if item.loaded]
+    documents, outcomes = stages.classify(batch.results, kept)
+    summary.documents = sorted([*[d for d in summary.documents if d.status == "unchanged"], *outcomes],
+                               key=lambda d: d.document_file)
+    summary.removed_documents = stages.land(settings, documents, summary.documents, kept,
+                                            stages.override_keys(run_plan.to_extract))
+    logger = get_run_logger()
+    logger.info("landed %d documents (%d readings); %d unchanged kept as they were", len(documents),
+                sum(len(r.readings) for r in documents), len(kept))
+    for name in summary.removed_documents:
+        logger.info("removed from the warehouse (no longer in raw/): %s", name)
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
@@ -82,14 +146,17 @@ def quality_task(settings: Settings, summary: RunSummary) -> None:
 
 @task(name="publish-marts", cache_policy=NO_CACHE)
 def publish_task(settings: Settings, summary: RunSummary) -> None:
-    publication = stages.publish(settings, summary.run_id)
+    publication = stages.publish(settings, summary.run_id, summary.inputs_fingerprint)
     summary.published = publication.files
     summary.serving_db = str(publication.serving_db) if publication.serving_db else None
+    get_run_logger().info("published %d marts to %s", len(publication.files), settings.marts_dir)
 
 
 @flow(name="ccperf-pipeline", log_prints=False, validate_parameters=False)
-def pipeline(data_dir: str | None = None, summary: RunSummary | None = None) -> RunSummary:
-    """Run every stage on the documents in <data_dir>/raw. Pass `summary` to keep it when the run fails."""
+def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, force: bool = False) -> RunSummary:
+    """Run the stages on the documents in <data_dir>/raw, doing only the work a change requires: unchanged
+    documents are not extracted again, and when nothing changed since the last publication nothing is rebuilt.
+    `force` extracts and publishes everything again. Pass `summary` to keep it when the run fails."""
     settings = Settings.load(data_dir)
     summary = summary or new_summary()
     started = time.perf_counter()
@@ -102,18 +169,21 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None) -> 
         mark = now
 
     try:
-        overrides = stages.manifest(settings)
-        paths = stages.discover(settings)
-        futures = [extract_document.submit(path, overrides, settings.max_document_bytes) for path in paths]
-        results = [f.result() for f in futures]
+        run_plan = _retrying(plan_task, settings)(settings, summary, force)
+        lap("plan")
+        if run_plan.nothing_changed:
+            summary.status, summary.message = "unchanged", stages.nothing_changed_message(run_plan)
+            return summary
+        batch = extract_task(settings, summary, run_plan)
         lap("extract")
-        land_task(settings, summary, results)
+        _retrying(land_task, settings)(settings, summary, batch, run_plan)
+        del batch  # the rows are in the warehouse now; free them before dbt and GX
         lap("land")
-        dbt_task(settings, summary)
+        _retrying(dbt_task, settings)(settings, summary)
         lap("dbt")
-        quality_task(settings, summary)
+        _retrying(quality_task, settings)(settings, summary)
         lap("quality")
-        publish_task(settings, summary)
+        _retrying(publish_task, settings)(settings, summary)
         lap("publish")
         summary.status, summary.message = "succeeded", "published"
     except Exception as exc:
@@ -123,8 +193,3 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None) -> 
         summary.elapsed_s = round(time.perf_counter() - started, 2)
         stages.record_run(settings, summary)
     return summary
-
-
-def new_summary() -> RunSummary:
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    return RunSummary(run_id=now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6], started_at=now)

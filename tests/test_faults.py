@@ -27,33 +27,32 @@ from ccperf.land import RAW_TABLES
 from ccperf.summary import RunSummary
 from tests.pipeline_helpers import BRESCIA, marts_snapshot, query, run_flow
 
-# Lands every document like the pipeline, but the third document arrives changed (half its readings) and the
-# process is killed (SIGKILL: no cleanup, no rollback of its own) in the middle of that document's transaction.
+# Lands every document like the pipeline (one transaction for the batch), but the third document arrives changed
+# (half its readings) and the process is killed (SIGKILL: no cleanup, no rollback of its own) in the middle of the
+# transaction, after the documents, segments, objectives and readings tables were already replaced.
 CRASH_WHILE_LANDING = r"""
 import os, signal, sys
 from ccperf import land, stages
 from ccperf.config import Settings
 
 settings = Settings.load(sys.argv[1])
-original = land.frames_for
-calls = []
-
-class DiesHalfway(dict):
-    def items(self):
-        for i, item in enumerate(super().items()):
-            if i == 4:  # documents, segments, objectives, indicator_readings already replaced in the transaction
-                print("killing myself while landing", item[0], flush=True)
-                os.kill(os.getpid(), signal.SIGKILL)
-            yield item
+original_frames, original_concat = land.frames_for, land.pl.concat
+calls, tables = [], []
 
 def frames_for(result, *args):
     calls.append(result.document_file)
     if len(calls) == 3:
         result.readings = result.readings[: len(result.readings) // 2]
-        return DiesHalfway(original(result, *args))
-    return original(result, *args)
+    return original_frames(result, *args)
 
-land.frames_for = frames_for
+def concat(frames, *args, **kwargs):
+    tables.append(len(frames))
+    if len(tables) == 5:
+        print("killing myself while landing", len(calls), "documents", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original_concat(frames, *args, **kwargs)
+
+land.frames_for, land.pl.concat = frames_for, concat
 results = [stages.extract(p, {}) for p in stages.discover(settings)]
 documents, outcomes = stages.classify(results)
 stages.land(settings, documents, outcomes)
@@ -222,8 +221,8 @@ def test_dbt_on_a_locked_warehouse_says_so(data_copy: Path, faults: Faults) -> N
 def test_a_crash_while_landing_leaves_the_warehouse_consistent(faults: Faults) -> None:
     assert faults.crash_returncode == -signal.SIGKILL, faults.crash_output
     assert "killing myself while landing" in faults.crash_output
-    # every document has exactly the rows it had before: the interrupted one was rolled back whole (not the half
-    # of its readings it was being replaced by), the ones landed before the crash were committed
+    # every document has exactly the rows it had before: the interrupted batch was rolled back whole (the third
+    # document kept its readings, not the half it was being replaced by, though its table was already replaced)
     assert faults.raw_after_crash == faults.baseline_raw
     assert faults.third_document == "002_4c02911812a27649.txt"
 

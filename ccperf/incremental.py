@@ -1,0 +1,154 @@
+"""What a run has to do: which documents changed since they were loaded, and whether anything changed at all.
+
+A document is extracted again only when its bytes (sha256), the parser version or its manifest override changed;
+an unchanged one keeps the rows it has in the warehouse. A run whose inputs (every file in raw/, the parsers, the
+dbt project, the expectations and the pipeline code) are those of the last publication has nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ccperf.config import PROJECT_ROOT, Settings
+from ccperf.extract.extractor import PARSER_VERSION
+from ccperf.extract.manifest import MANIFEST_NAME, Override, override_for
+from ccperf.publish import read_manifest
+
+# The code and configuration a publication depends on besides the documents: a change to any of them rebuilds.
+_BUILD_INPUTS = (("dbt_project", ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")), ("expectations", ("*.json",)),
+                 ("ccperf", ("*.py",)), ("flows", ("*.py",)))
+_SKIPPED_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def override_key(override: Override | None) -> str:
+    """How a manifest override is remembered with the rows it produced ('' when there is none)."""
+    return repr(override) if override else ""
+
+
+def build_fingerprint(settings: Settings) -> str:
+    digest = hashlib.sha256(PARSER_VERSION.encode())
+    folders = {"dbt_project": settings.dbt_project_dir, "expectations": settings.expectations_dir}
+    for folder, patterns in _BUILD_INPUTS:
+        base = folders.get(folder, PROJECT_ROOT / folder)
+        files = sorted({p for pattern in patterns for p in base.rglob(pattern)
+                        if not _SKIPPED_DIRS.intersection(p.relative_to(base).parts)})
+        for path in files:
+            digest.update(f"{folder}/{path.relative_to(base)}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    document_file: str
+    document_sha256: str
+    parser_version: str
+    override_key: str
+    content_sha256: str | None
+    extracted_at: str | None
+
+
+@dataclass
+class FilePlan:
+    path: Path
+    size: int
+    sha256: str | None  # None for a file above the size limit: it is rejected unread
+    override: Override | None
+    action: str  # extract | unchanged
+    loaded: LoadedDocument | None = None  # the loaded version this file keeps, when unchanged
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class RunPlan:
+    files: list[FilePlan]
+    inputs_fingerprint: str
+    published_fingerprint: str | None  # of the last publication still in place, if any
+    removed: list[str] = field(default_factory=list)  # loaded documents whose file left raw/ or changed
+
+    @property
+    def to_extract(self) -> list[FilePlan]:
+        return [f for f in self.files if f.action == "extract"]
+
+    @property
+    def unchanged(self) -> list[FilePlan]:
+        return [f for f in self.files if f.action == "unchanged"]
+
+    @property
+    def nothing_changed(self) -> bool:
+        return self.published_fingerprint is not None and self.published_fingerprint == self.inputs_fingerprint
+
+
+def loaded_documents(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedDocument]:
+    """Every document in the warehouse, by file name (empty for a new warehouse or one from an older version)."""
+    try:
+        rows = con.execute("select document_file, document_sha256, parser_version, coalesce(override_key, ''), "
+                           "content_sha256, extracted_at from raw.documents").fetchall()
+    except duckdb.Error:
+        return {}
+    return {row[0]: LoadedDocument(*row) for row in rows}
+
+
+def published_fingerprint(con: duckdb.DuckDBPyConnection, settings: Settings) -> str | None:
+    """The inputs of the last publication, when that publication is still the one in data/marts/ and no run has
+    touched the warehouse since (a failed dbt build can leave its marts half rebuilt: the next run rebuilds)."""
+    manifest = read_manifest(settings.marts_dir)
+    if not manifest or not settings.serving_db.exists():
+        return None
+    try:
+        row = con.execute("select inputs_fingerprint from audit.publications where run_id = ?",
+                          [manifest["run_id"]]).fetchone()
+        last = con.execute("select run_id, status from audit.runs where status <> 'unchanged' "
+                           "order by started_at desc limit 1").fetchone()
+    except duckdb.Error:
+        return None
+    if not row or last != (manifest["run_id"], "succeeded"):
+        return None
+    return row[0]
+
+
+def make_plan(settings: Settings, con: duckdb.DuckDBPyConnection, paths: list[Path],
+              overrides: dict[str, Override], force: bool = False) -> RunPlan:
+    """Compare the files in raw/ with what the warehouse holds. `force` extracts and publishes everything again."""
+    loaded = {} if force else loaded_documents(con)
+    files: list[FilePlan] = []
+    inputs = hashlib.sha256(build_fingerprint(settings).encode())
+    manifest_path = settings.raw_dir / MANIFEST_NAME
+    if manifest_path.exists():
+        inputs.update(manifest_path.read_bytes())
+    for path in paths:
+        size = path.stat().st_size
+        sha = file_sha256(path) if size <= settings.max_document_bytes else None
+        override = override_for(overrides, path.name, sha) if sha else overrides.get(path.name)
+        before = loaded.get(path.name)
+        same = (before is not None and sha == before.document_sha256 and before.parser_version == PARSER_VERSION
+                and before.override_key == override_key(override))
+        files.append(FilePlan(path, size, sha, override, "unchanged" if same else "extract", before if same else None))
+        inputs.update(json.dumps([path.name, size, sha]).encode())
+    kept = {f.loaded.document_file for f in files if f.loaded}
+    removed = sorted(name for name in loaded if name not in kept)
+    published = None if force else published_fingerprint(con, settings)
+    return RunPlan(files, inputs.hexdigest(), published, removed)
+
+
+def record_publication(con: duckdb.DuckDBPyConnection, run_id: str, inputs_fingerprint: str) -> None:
+    con.execute("create schema if not exists audit")
+    con.execute("create table if not exists audit.publications (run_id varchar, published_at timestamp, "
+                "inputs_fingerprint varchar)")
+    con.execute("insert into audit.publications values (?, current_timestamp, ?)", [run_id, inputs_fingerprint])
