@@ -1,5 +1,5 @@
 """The ccperf pipeline as a Prefect flow: plan → extract (changed documents, in parallel processes) → land → dbt →
-quality → publish.
+quality → publish → HTML report.
 
 Wiring only: every stage is a function of ccperf.stages. A failing stage fails the flow run with a clear
 message; the previous publication in data/marts/ stays in place. An expected failure (PipelineError: a locked
@@ -152,6 +152,18 @@ def publish_task(settings: Settings, summary: RunSummary) -> None:
     get_run_logger().info("published %d marts to %s", len(publication.files), settings.marts_dir)
 
 
+@task(name="write-report", cache_policy=NO_CACHE)
+def report_task(settings: Settings, summary: RunSummary) -> None:
+    from ccperf.report import write_report  # plotly is imported only when a report is written
+
+    try:
+        summary.report = str(write_report(settings))
+    except Exception as exc:
+        raise stages.PipelineError(f"the marts were published, but the HTML report could not be written: {exc}; "
+                                   "`ccperf report` writes it again") from exc
+    get_run_logger().info("report: %s", summary.report)
+
+
 @flow(name="ccperf-pipeline", log_prints=False, validate_parameters=False)
 def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, force: bool = False) -> RunSummary:
     """Run the stages on the documents in <data_dir>/raw, doing only the work a change requires: unchanged
@@ -185,6 +197,8 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
         lap("quality")
         _retrying(publish_task, settings)(settings, summary)
         lap("publish")
+        report_task(settings, summary)
+        lap("report")
         summary.status, summary.message = "succeeded", "published"
     except Exception as exc:
         summary.status, summary.message = "failed", str(exc)
