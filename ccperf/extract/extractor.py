@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import traceback
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from ccperf.extract.linking import best_original
+from ccperf.extract.linking import Originals, clear_caches
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
-from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Segment
+from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Reading, Segment
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
 PARSER_VERSION = "1"
@@ -78,6 +79,7 @@ def _parse_segment(source: SourceText, segment: Segment) -> ParsedSegment:
 
 
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
+    clear_caches()  # memoised names are per document: no document is read faster thanks to an earlier one
     result = ExtractionResult(document_file=source.file_name)
     segments = _apply_override(split_segments(source), override)
     result.document = _document_row(source, segments, override)
@@ -106,26 +108,36 @@ def _attach_objective_lines(result: ExtractionResult) -> None:
         key = (obj.provenance.segment_index, obj.objective_level, obj.objective_code,
                obj.objective_title if obj.objective_code is None else None, obj.unit_name)
         by_identity.setdefault(key, []).append(obj.provenance.source_line)
+    for lines in by_identity.values():
+        lines.sort()  # once, then a bisection per reading
     for reading in result.readings:
         if reading.objective_line is not None:
             continue
         key = (reading.provenance.segment_index, reading.objective_level, reading.objective_code,
                reading.objective_title if reading.objective_code is None else None, reading.unit_name)
-        lines = sorted(by_identity.get(key, []))
-        above = [n for n in lines if n <= reading.provenance.source_line]
-        if above or lines:
-            reading.objective_line = above[-1] if above else lines[0]
+        lines = by_identity.get(key)
+        if lines:
+            above = bisect.bisect_right(lines, reading.provenance.source_line)  # lines[:above] are at or above
+            reading.objective_line = lines[above - 1] if above else lines[0]
 
 
 def _link_addenda(result: ExtractionResult) -> None:
     """An addendum segment restates readings printed in another segment of the same file (same chamber, year)."""
+    by_chamber_year: dict[tuple, list[Reading]] = {}
+    for r in result.readings:
+        if r.table_role != "addendum":
+            by_chamber_year.setdefault((r.chamber_name, r.year), []).append(r)
+    # The candidates of an addendum reading depend only on its chamber, year and segment: index them once each.
+    indexes: dict[tuple, Originals] = {}
     for reading in result.readings:
         if reading.table_role != "addendum" or reading.restates_line is not None:
             continue
-        originals = [r for r in result.readings
-                     if r.table_role != "addendum" and r.chamber_name == reading.chamber_name and r.year == reading.year
-                     and r.provenance.segment_index != reading.provenance.segment_index]
-        original = best_original(reading, originals)
+        segment = reading.provenance.segment_index
+        key = (reading.chamber_name, reading.year, segment)
+        if key not in indexes:
+            group = by_chamber_year.get((reading.chamber_name, reading.year), [])
+            indexes[key] = Originals(r for r in group if r.provenance.segment_index != segment)
+        original = indexes[key].best(reading)
         if original is not None:
             reading.restates_line = original.provenance.source_line
 
@@ -169,7 +181,7 @@ def extract_file(path: Path, override: Override | None = None, max_bytes: int | 
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
     sha, size = sha256_of(data), len(data)
     try:
-        source = source_from_bytes(path.name, data)
+        source = source_from_bytes(path.name, data, sha)
     except DocumentError as exc:
         return ExtractionResult(document_file=path.name, file_sha256=sha, file_size=size, error=exc.reason)
     del data

@@ -13,16 +13,28 @@ _MINUS = str.maketrans({"−": "-", "–": "-", "—": "-"})
 
 def collapse(text: str | None) -> str:
     """Whitespace folded to single spaces, trimmed."""
-    return _SPACE.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    if "  " not in text and text.isprintable():
+        return text.strip()  # every whitespace character but " " is unprintable: nothing to fold
+    # str.split() splits on exactly the characters regex \s matches (Unicode whitespace), in C.
+    return " ".join(text.split())
 
 
 def strip_html(text: str | None) -> str:
     """Remove HTML tags such as <i>, <p>, <br> (kept as a space so words do not glue)."""
-    return collapse(_TAG.sub(" ", text or ""))
+    if not text:
+        return ""
+    return collapse(_TAG.sub(" ", text) if "<" in text else text)
 
 
 # A number as printed: optional sign (a space may follow it: "- 15"), digits with "." or "," groups.
 NUMBER_RE = re.compile(r"(?<![\w.,])([+\-−–]\s?)?(\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\w])")
+
+
+_SIGNED_DIGITS = re.compile(r"([+-])?\s?([\d.,]+)")
+_DIGIT = re.compile(r"\d")
+_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+")
 
 
 def parse_number(text: str | None) -> float | None:
@@ -34,11 +46,11 @@ def parse_number(text: str | None) -> float | None:
     if text is None:
         return None
     s = text.translate(_MINUS).strip()
-    m = re.fullmatch(r"([+-])?\s?([\d.,]+)", s)
+    m = _SIGNED_DIGITS.fullmatch(s)
     if not m:
         return None
     sign, body = m.group(1), m.group(2)
-    if not re.search(r"\d", body) or body[0] in ".," or body[-1] in ".,":
+    if not _DIGIT.search(body) or body[0] in ".," or body[-1] in ".,":
         return None
     if "," in body and "." in body:
         decimal = "," if body.rfind(",") > body.rfind(".") else "."
@@ -46,7 +58,7 @@ def parse_number(text: str | None) -> float | None:
         body = body.replace(thousands, "").replace(decimal, ".")
     elif "," in body:
         if body.count(",") > 1:
-            if not re.fullmatch(r"\d{1,3}(,\d{3})+", body):
+            if not _COMMA_GROUPS.fullmatch(body):
                 return None
             body = body.replace(",", "")
         else:
@@ -94,6 +106,8 @@ _WORD_OPERATORS = (
 
 def parse_operator(text: str) -> tuple[str | None, str]:
     """Split a leading comparison operator off a cell: ("= > 80%") → (">=", "80%")."""
+    if text.lstrip()[:1].isdigit():
+        return None, text  # operators and operator words start with a symbol or a letter
     m = _OPERATOR_RE.match(text)
     if m:
         op = _SPACE.sub("", m.group(1))
@@ -116,9 +130,15 @@ _UNITS = (
 )
 
 
+# The characters a unit above can start with (IGNORECASE ones in both cases).
+_UNIT_INITIALS = frozenset("%€eEgGNnoOhHmM")
+
+
 def parse_unit(text: str) -> str | None:
     """The unit printed right after (or before, for €) a number."""
     s = text.strip().lstrip("$").strip()
+    if s[:1] not in _UNIT_INITIALS:
+        return None
     for pattern, unit in _UNITS:
         if pattern.match(s):
             return unit
@@ -144,7 +164,15 @@ _LATEX = re.compile(r"\$([^$]*)\$")
 
 def _delatex(text: str) -> str:
     """"$\\geq 85,00\\%$" → "\\geq 85,00%" (keep the operator command, drop the math delimiters)."""
-    return _LATEX.sub(lambda m: m.group(1).replace("\\%", "%"), text).replace("\\%", "%")
+    if "$" in text:  # math delimiters
+        text = _LATEX.sub(lambda m: m.group(1).replace("\\%", "%"), text)
+    return text.replace("\\%", "%")
+
+
+_LEAD_UNIT = re.compile(r"^(€\.?|EUR\b|Euro\b)\s*", re.I)
+_LEAD_UNIT_INITIALS = frozenset("€eE")  # what _LEAD_UNIT can start with
+_LEAD_NUMBER = re.compile(r"^([+\-−–]?\s?[\d][\d.,]*)")
+_UNIT_WORDS = re.compile(r"^\s*(?:%|€|EUR|Euro|gg\.?|giorni|N\.|n\.)?", re.I)
 
 
 def parse_measure(raw: str | None, *, allow_trailing_text: bool = True) -> Measure:
@@ -161,17 +189,17 @@ def parse_measure(raw: str | None, *, allow_trailing_text: bool = True) -> Measu
     operator, rest = parse_operator(body)
     rest = rest.strip()
     unit = None
-    lead_unit = re.match(r"^(€\.?|EUR\b|Euro\b)\s*", rest, re.I)
+    lead_unit = _LEAD_UNIT.match(rest) if rest[:1] in _LEAD_UNIT_INITIALS else None
     if lead_unit:
         unit, rest = "EUR", rest[lead_unit.end():]
-    m = re.match(r"^([+\-−–]?\s?[\d][\d.,]*)", rest)
+    m = _LEAD_NUMBER.match(rest)
     if not m:
         return Measure(text, None, operator, unit)
     value = parse_number(m.group(1).replace(" ", ""))
     tail = rest[m.end():]
     unit = unit or parse_unit(tail)
     if not allow_trailing_text:
-        leftover = re.sub(r"^\s*(?:%|€|EUR|Euro|gg\.?|giorni|N\.|n\.)?", "", tail, flags=re.I).strip()
+        leftover = _UNIT_WORDS.sub("", tail).strip()
         if leftover:
             return Measure(text, None, operator, unit)
     return Measure(text, value, operator, unit)

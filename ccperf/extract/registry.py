@@ -7,11 +7,14 @@ are still detected, so a run reports "no parser yet for layout X" instead of sil
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from re import _constants as _sre_constants  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
 from ccperf.extract.numbers import collapse
-from ccperf.extract.text import SourceText
+from ccperf.extract.text import JoinedLines, SourceText
 from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent, Segment
 
 
@@ -34,8 +37,11 @@ class SegmentContext:
 
     def numbered_lines(self) -> list[tuple[int, str]]:
         """(1-based line number, text) for every line of the segment."""
-        seg = self.segment
-        return [(n, self.source.lines[n - 1]) for n in range(seg.line_start, seg.line_end + 1)]
+        seg, lines = self.segment, self.source.lines
+        numbers = range(seg.line_start, seg.line_end + 1)
+        if seg.line_start >= 1 and seg.line_end <= len(lines):  # zip: no Python-level loop
+            return list(zip(numbers, lines[seg.line_start - 1:seg.line_end], strict=True))
+        return [(n, lines[n - 1]) for n in numbers]  # a range outside the document fails as it always did
 
 
 @dataclass
@@ -48,6 +54,9 @@ class ParsedSegment:
 
 
 Parser = Callable[[SegmentContext], ParsedSegment]
+_LITERAL, _SUBPATTERN, _BRANCH = _sre_constants.LITERAL, _sre_constants.SUBPATTERN, _sre_constants.BRANCH
+_AT, _AT_BEGINNING, _MAX_REPEAT = _sre_constants.AT, _sre_constants.AT_BEGINNING, _sre_constants.MAX_REPEAT
+_IN, _CATEGORY, _CATEGORY_SPACE = _sre_constants.IN, _sre_constants.CATEGORY, _sre_constants.CATEGORY_SPACE
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,115 @@ class Layout:
     parser: Parser | None = None
 
     def score(self, lines: list[str]) -> int:
-        hits = sum(1 for line in lines for sig in self.signatures if sig.search(line))
+        """Matching (line, signature) pairs, or 0 when fewer than min_hits."""
+        return self.score_range(JoinedLines(lines), 0, len(lines))
+
+    def score_range(self, joined: JoinedLines, lo: int, hi: int, heads: dict[str, list[int]] | None = None) -> int:
+        """score() of the lines lo..hi-1 of a joined text; `heads` is joined.line_heads() of the anchors of every
+        signature (see _anchors), when known."""
+        hits = sum(_count_matching(joined, lo, hi, sig, heads) for sig in self.signatures)
         return hits if hits >= self.min_hits else 0
+
+
+def _count_matching(joined: JoinedLines, lo: int, hi: int, signature: re.Pattern[str],
+                    heads: dict[str, list[int]] | None = None) -> int:
+    """Lines lo..hi-1 where signature.search finds a match; only the lines holding text every match needs are
+    searched: the lines starting with the signature's anchor, else those holding its literal (each found once
+    for the whole text)."""
+    lines = joined.lines
+    anchors = _anchors(signature)
+    if anchors is not None and heads is not None:
+        candidates = sorted({i for anchor in anchors for i in joined.in_range(heads[anchor], lo, hi)})
+        return sum(1 for i in candidates if signature.search(lines[i]))
+    needed = _needed_text(signature)
+    if needed is None:
+        return sum(1 for _ in filter(signature.search, lines[lo:hi]))
+    literals, any_case = needed
+    candidates: Iterable[int] = sorted({i for literal in literals
+                                        for i in joined.in_range(joined.lines_with(literal, any_case), lo, hi)})
+    return sum(1 for i in candidates if signature.search(lines[i]))
+
+
+@lru_cache(maxsize=256)
+def _needed_text(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
+    """Text every match of a signature contains: (literals one of which is in every match, whether in any case).
+    None when no literal of 3+ characters is certain."""
+    try:
+        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a private module: if it ever changes, lose the shortcut, never the result
+        return None
+    literals: tuple[str, ...] = (_longest_literal(items),)
+    if len(literals[0]) < 3:
+        literals = _branch_literals(items)
+    if not literals or min(map(len, literals)) < 3:
+        return None
+    if pattern.flags & re.IGNORECASE:
+        if pattern.flags & re.ASCII or not all(lit.isascii() for lit in literals):
+            return None
+        return tuple(lit.lower() for lit in literals), True
+    return literals, False
+
+
+@lru_cache(maxsize=256)
+def _anchors(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For a case-sensitive signature anchored at the line start ("^", then maybe \\s* or \\s+), the literal
+    text right after (or one per alternative of a group there): every matching line starts with one of them after
+    its leading whitespace. None for any other signature."""
+    if pattern.flags & (re.IGNORECASE | re.MULTILINE):
+        return None
+    try:
+        items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a private module: if it ever changes, lose the shortcut, never the result
+        return None
+    if not items or items[0] != (_AT, _AT_BEGINNING):
+        return None
+    rest = items[1:]
+    if rest and rest[0][0] is _MAX_REPEAT and list(rest[0][1][2]) == [(_IN, [(_CATEGORY, _CATEGORY_SPACE)])]:
+        rest = rest[1:]  # \s* or \s+: leading whitespace, which line_heads skips too
+    if rest and rest[0][0] is _BRANCH:
+        heads = tuple(_leading_literal(list(branch)) for branch in rest[0][1][1])
+    else:
+        heads = (_leading_literal(rest),)
+    return heads if all(heads) else None
+
+
+def _leading_literal(items: list) -> str:
+    """The literal characters a parsed sequence starts with."""
+    out = ""
+    for op, arg in items:
+        if op is not _LITERAL:
+            break
+        out += chr(arg)
+    return out
+
+
+def anchor_literals(signatures: Iterable[re.Pattern[str]]) -> frozenset[str]:
+    """Every anchor of the signatures (see _anchors), for JoinedLines.line_heads."""
+    return frozenset(a for sig in signatures for a in _anchors(sig) or ())
+
+
+def _longest_literal(items: list) -> str:
+    """The longest run of consecutive literal characters in a parsed sequence (outside groups)."""
+    best, run = "", ""
+    for op, arg in items:
+        if op is _LITERAL:
+            run += chr(arg)
+        else:
+            best, run = max(best, run, key=len), ""
+    return max(best, run, key=len)
+
+
+def _branch_literals(items: list) -> tuple[str, ...]:
+    """For a sequence holding alternatives ("(?:Indicatori|OBIETTIVO CONSEGUITO)", inlined by the parser, or in a
+    plain capturing group), the longest literal of each alternative: one of them is in every match."""
+    for op, arg in items:
+        if op is _SUBPATTERN and not arg[1] and not arg[2]:  # (group, add flags, del flags, sequence)
+            inner = list(arg[3])
+            if len(inner) == 1:
+                op, arg = inner[0]
+        if op is _BRANCH:
+            return tuple(_longest_literal(list(branch)) for branch in arg[1])
+    return ()
 
 
 _REGISTRY: dict[str, Layout] = {}
@@ -83,7 +199,14 @@ def get_layout(name: str) -> Layout | None:
 
 def detect_layout(lines: list[str]) -> str | None:
     """The best-scoring layout for a segment's lines, or None when nothing matches."""
-    scored = [(layout.score(lines), layout.name) for layout in layouts()]
+    return detect_layout_range(JoinedLines(lines), 0, len(lines))
+
+
+def detect_layout_range(joined: JoinedLines, lo: int, hi: int) -> str | None:
+    """detect_layout of the lines lo..hi-1 of a joined text (a document indexed once for all its segments)."""
+    candidates = layouts()
+    heads = joined.line_heads(anchor_literals(sig for layout in candidates for sig in layout.signatures))
+    scored = [(layout.score_range(joined, lo, hi, heads), layout.name) for layout in candidates]
     best = max(scored, default=(0, None))
     return best[1] if best[0] > 0 else None
 

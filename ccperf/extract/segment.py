@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ccperf.extract.registry import detect_layout
-from ccperf.extract.text import SourceText
+from ccperf.extract.registry import detect_layout_range
+from ccperf.extract.text import JoinedLines, SourceText, fold_for_literals, search_folded
 from ccperf.model import Segment
 
 # A chamber name: capitalised words of 3+ letters ("Massa Carrara", "MANTOVA"), matched case-sensitively
@@ -39,6 +40,7 @@ _YEAR_TITLE = re.compile(
     r"\s*(?:anno\s*)?((?:19|20)\d\d)\b", re.I)
 _YEAR_CODE = re.compile(r"\b((?:19|20)\d\d)_\d\d\b")
 _YEAR_ANY = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 _KIND_PHRASES = (
     (re.compile(r"relazione\s+sulla\s+gestione", re.I), "relazione_gestione"),
     (re.compile(r"relazione\s+sulla\s+performance", re.I), "relazione_performance"),
@@ -90,9 +92,11 @@ def _title_block_start(lines: tuple[str, ...], idx: int) -> int:
     return idx
 
 
-def find_segment_starts(lines: tuple[str, ...]) -> list[_Start]:
+def find_segment_starts(lines: tuple[str, ...], joined: JoinedLines | None = None) -> list[_Start]:
     starts: list[_Start] = []
-    for idx, line in enumerate(lines):
+    # Every start line names the chamber ("Camera di Commercio ..." / "CCIAA"): only those lines are read.
+    for idx in _chamber_lines(joined or JoinedLines(lines)):
+        line = lines[idx]
         if len(line) > 160 or "\t" in line:
             continue
         name: str | None = None
@@ -116,10 +120,21 @@ def find_segment_starts(lines: tuple[str, ...]) -> list[_Start]:
     return starts
 
 
+def _chamber_lines(joined: JoinedLines) -> list[int]:
+    """Indexes of the lines naming a chamber ("camera" or "cciaa" in any case): what _ADDENDUM, _CHAMBER_ALONE,
+    _CHAMBER_WITH_NAME and _MENTION all need, so the other lines are never searched."""
+    return sorted({*joined.lines_with("camera", any_case=True), *joined.lines_with("cciaa", any_case=True)})
+
+
 def detect_chamber(lines: list[str]) -> str | None:
+    return _chamber_of(lines, _chamber_lines(JoinedLines(lines)))
+
+
+def _chamber_of(lines: Sequence[str], candidates: list[int]) -> str | None:
+    """The chamber most often named (_MENTION) in the candidate lines."""
     counts: Counter[str] = Counter()
-    for line in lines:
-        for m in _MENTION.finditer(line):
+    for idx in candidates:
+        for m in _MENTION.finditer(lines[idx]):
             name = _clean_name(m.group("name"))
             if name:
                 counts[name] += 1
@@ -127,45 +142,79 @@ def detect_chamber(lines: list[str]) -> str | None:
 
 
 def detect_year(lines: list[str]) -> int | None:
+    return _year_of(lines, "\n".join(lines))
+
+
+def _year_of(lines: Sequence[str], text: str) -> int | None:
+    """detect_year of `lines`, given them joined by "\\n" as `text`."""
     head = " ".join(line.strip() for line in lines[:_HEAD_LINES] if line.strip())
-    if m := _YEAR_TITLE.search(head):
+    if m := search_folded(_YEAR_TITLE, head, fold_for_literals(head)):
         return int(m.group(1))
-    codes = Counter(m.group(1) for line in lines for m in _YEAR_CODE.finditer(line))
+    # Both patterns are bounded by \b on digits, so on the joined text they find exactly the matches of each line.
+    codes = Counter(m.group(1) for m in _year_codes(text))
     if codes:
         return int(codes.most_common(1)[0][0])
-    years = Counter(m.group(1) for line in lines for m in _YEAR_ANY.finditer(line))
+    years = Counter(m.group(1) for m in _years(text))
     return int(years.most_common(1)[0][0]) if years else None
+
+
+def _year_codes(text: str) -> Iterator[re.Match[str]]:
+    """_YEAR_CODE.finditer(text), looking only before each "_" (every match has one right after its year; matches
+    never overlap, as one cannot start inside a word); a regex scan of the whole text is far slower."""
+    pos = text.find("_", 4)
+    while pos >= 0:
+        if m := _YEAR_CODE.match(text, pos - 4):
+            yield m
+        pos = text.find("_", pos + 1)
+
+
+def _years(text: str) -> Iterator[re.Match[str]]:
+    """_YEAR_ANY.finditer(text), tried only where a quick scan finds 19dd/20dd: a match cannot start inside such
+    a run of digits (no word boundary there), so none is skipped."""
+    for candidate in _YEAR_DIGITS.finditer(text):
+        if m := _YEAR_ANY.match(text, candidate.start()):
+            yield m
 
 
 def detect_kind(lines: list[str]) -> str | None:
     text = "\n".join(lines)
+    folded = fold_for_literals(text)  # the case-insensitive phrases are searched as case-sensitive twins on it
     first: tuple[int, str] | None = None
     for pattern, kind in _KIND_PHRASES:
-        m = pattern.search(text)
+        m = search_folded(pattern, text, folded)
         if m and (first is None or m.start() < first[0]):
             first = (m.start(), kind)
     if first:
         return first[1]
-    return "relazione_performance" if _RESULT_CUES.search(text) else None
+    return "relazione_performance" if search_folded(_RESULT_CUES, text, folded) else None
 
 
 def split_segments(source: SourceText) -> list[Segment]:
     """Segments of a document with chamber, year, kind and layout detected from their content."""
     lines = source.lines
-    starts = find_segment_starts(lines)
+    joined = JoinedLines(lines)  # indexed once for all segments
+    starts = find_segment_starts(lines, joined)
     if len({(s.chamber, s.role) for s in starts}) <= 1:
         starts = [_Start(1, starts[0].chamber if starts else None, "report")]
     elif starts[0].line > 1:
         first = starts[0]
         starts[0] = _Start(1, first.chamber, first.role)
     segments: list[Segment] = []
-    doc_year = detect_year(list(lines))
+    doc_year: list[int | None] = []  # the document's year, read only when a segment has none
+
+    def year_of_document() -> int | None:
+        if not doc_year:
+            doc_year.append(_year_of(lines, joined.text))
+        return doc_year[0]
+
     doc_kind = detect_kind(list(lines[:_HEAD_LINES * 4]))
+    chamber_lines = _chamber_lines(joined)
     for i, start in enumerate(starts):
         end = starts[i + 1].line - 1 if i + 1 < len(starts) else len(lines)
-        seg_lines = list(lines[start.line - 1:end])
-        chamber = start.chamber or detect_chamber(seg_lines)
-        layout = detect_layout(seg_lines)
+        lo = start.line - 1
+        seg_lines = list(lines[lo:end])
+        chamber = start.chamber or _chamber_of(lines, joined.in_range(chamber_lines, lo, end))
+        layout = detect_layout_range(joined, lo, end)
         segments.append(Segment(
             document_sha256=source.sha256,
             document_file=source.file_name,
@@ -173,7 +222,7 @@ def split_segments(source: SourceText) -> list[Segment]:
             line_start=start.line,
             line_end=end,
             chamber_name=chamber,
-            year=detect_year(seg_lines) or doc_year,
+            year=_year_of(seg_lines, "\n".join(seg_lines)) or year_of_document(),
             doc_kind=(detect_kind(seg_lines[:_HEAD_LINES]) or doc_kind) if start.role != "addendum" else doc_kind,
             layout=layout or ("narrative" if start.role == "preamble" else "unknown"),
             role=start.role,

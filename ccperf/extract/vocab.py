@@ -12,12 +12,16 @@ _STATUS_PATTERNS = (
 )
 
 
+_IN_PROGRESS = re.compile(r"in\s+corso\s+di", re.I)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def parse_status(text: str | None) -> str | None:
     """"Raggiunto" → achieved, "Parzialmente Raggiunto" → partially_achieved, "Non raggiunto" → not_achieved.
 
     Progress wording ("in corso di conseguimento") has no status.
     """
-    if not text or re.search(r"in\s+corso\s+di", text, re.I):
+    if not text or _IN_PROGRESS.search(text):
         return None
     for pattern, status in _STATUS_PATTERNS:
         if pattern.search(text):
@@ -27,4 +31,4 @@ def parse_status(text: str | None) -> str | None:
 
 def slug(text: str) -> str:
     """A lower-case identifier fragment: "OO 2.1.4 - Kpi 1" → "oo_2_1_4_kpi_1"."""
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return _NOT_SLUG.sub("_", text.lower()).strip("_")

@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ccperf.extract.linking import name_similarity
+from ccperf.extract.linking import similarity_at_least
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.text import finditer_folded, fold_for_literals
 from ccperf.extract.vocab import slug
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -49,8 +50,18 @@ _FOOTER = re.compile(r"^\s*Data\s+ultima\s+stampa\b", re.I)
 _SECTION_AGENCY = re.compile(r"^\s*(?P<name>AZIENDA\s+SPECIALE)\s*$")
 _SECTION_AREA = re.compile(r"^\s*(?P<name>AREA\s+[A-Z][A-Z' ]*)$")
 _SCHEDE = re.compile(r"^\s*SCHEDE\s+OBIETTIVI", re.I)
+# What the first non-blank character of a _SCHEDE, _SECTION_AGENCY or _SECTION_AREA line can be (IGNORECASE
+# also matches the long s to "s").
+_SECTION_FIRST = frozenset({"s", "S", "\u017f", "A"})
 _PCT_LINE = re.compile(r"^\s*(?P<v>\d[\d.,]*)\s*%\s*$")
 _PCT_TAIL = re.compile(r"(?:^|\s)(?P<v>\d[\d.,]*)\s*%\s*$")
+_NUMBER_WORD = re.compile(r"^([+\-]?\d[\d.,]*?)(%?)[,;.]?$")
+_STAFF_CATEGORY = re.compile(r"^\s*•\s*(?P<v>\d+)\s+di\s+categoria\s+(?P<c>\S+?)\s*;?\s*$")
+_COSTS_HEADER = re.compile(r"Costi del personale\s*$")
+_RATIO_HEADER = re.compile(r"^\s*Indice\s+Formula\s*$")
+_AREAS_END = re.compile(r"strategiche\s*:\s*$")
+_WEIGHTS_TITLE = re.compile(r"ridefinizione\s+(?:dei\s+)?pesi", re.I)
+_INDICATORS_HEADING = re.compile(r"^\s*INDICATORI")
 _COEFFICIENT = re.compile(r"COEFFICIENTE\s*(?P<c>\d+)", re.I)
 _WEIGHT = re.compile(r"Peso\s*:\s*(?P<w>\d[\d.,]*)\s*%", re.I)
 
@@ -252,7 +263,7 @@ def cell_measure(raw: str | None) -> Measure:
         return m
     words = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text).split()
     for i, word in enumerate(words):
-        num = re.match(r"^([+\-]?\d[\d.,]*?)(%?)[,;.]?$", word)
+        num = _NUMBER_WORD.match(word)
         value = parse_number(num.group(1)) if num else None
         pct = bool(num and num.group(2))
         if value is None and word.lower() in _WORD_NUMBERS and i > 0 and words[i - 1].lower() == "almeno":
@@ -439,7 +450,7 @@ class _Parser:
     def find_areas(self) -> None:
         """"... nelle tre aree strategiche:" followed by "1. Promozione delle Imprese;" ..."""
         for i in range(len(self.lines)):
-            if not re.search(r"strategiche\s*:\s*$", self.text(i)):
+            if ":" not in self.lines[i][1] or not _AREAS_END.search(self.lines[i][1]):
                 continue
             before = collapse(f"{self.text(i - 1) if i else ''} {self.text(i)}")
             if not (m := re.search(r"\b(?P<n>\w+)\s+aree\s+strategiche\s*:\s*$", before, re.I)):
@@ -459,7 +470,8 @@ class _Parser:
 
     def find_weight_table(self) -> None:
         """The directors' table: objective weights "Peso per obiettivo" and "Ridefinizione pesi"."""
-        start = next((i for i, (_, t) in enumerate(self.lines) if re.search(r"ridefinizione\s+(?:dei\s+)?pesi", t, re.I)),
+        # "def" (lower-cased, free of i/k/s, which IGNORECASE also matches to other letters) is in every match
+        start = next((i for i, (_, t) in enumerate(self.lines) if "def" in t.lower() and _WEIGHTS_TITLE.search(t)),
                      None)
         if start is None:
             return
@@ -539,7 +551,7 @@ class _Parser:
         """Card headings followed (within a few title lines) by "Peso dell'obiettivo"; tree boxes are not."""
         starts: list[tuple[int, re.Match[str]]] = []
         for i, (_, text) in enumerate(self.lines):
-            if not (m := _CARD.match(text)):
+            if "OBIETTIVO" not in text or not (m := _CARD.match(text)):
                 continue
             j, seen = i + 1, 0
             while (j := self.next_filled(j)) is not None and seen < 6:
@@ -555,7 +567,9 @@ class _Parser:
         for n, (i, m) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(self.lines)
             for k in range(cut, i):  # sections printed before this card
-                t = self.text(k)
+                t = self.lines[k][1]
+                if t.lstrip()[:1] not in _SECTION_FIRST:
+                    continue  # none of the three headings can start here
                 if _SCHEDE.match(t):
                     section_agency = section_area = None
                 elif am := _SECTION_AGENCY.match(t):
@@ -590,8 +604,8 @@ class _Parser:
 
     def card_header(self, card: _Card, j: int) -> None:
         """Weight, per-area weights, perspective and coefficient printed before the indicators."""
-        end = next((k for k in range(j, card.end) if _INDICATOR.match(self.text(k))
-                    or re.match(r"^\s*INDICATORI", self.text(k))), card.end)
+        end = next((k for k in range(j, card.end) if _INDICATOR.match(self.lines[k][1])
+                    or _INDICATORS_HEADING.match(self.lines[k][1])), card.end)
         zone = [(self.lines[k][0], self.text(k)) for k in range(j, end)]
         obj = card.objective
         persp_at = next((k for k, (_, t) in enumerate(zone) if re.match(r"^\s*Prospettiva strategica", t)), None)
@@ -654,7 +668,7 @@ class _Parser:
         kind = "strategico" if obj.objective_level == "strategic" else "operativo"
         title = (obj.objective_title or "").lower()
         for key, rows in self.table_weights.items():
-            if key.startswith(f"{kind}:") and name_similarity(title[:50], key.split(":", 1)[1]) >= 0.8:
+            if key.startswith(f"{kind}:") and similarity_at_least(title[:50], key.split(":", 1)[1], 0.8) is not None:
                 return rows
         return []
 
@@ -662,7 +676,7 @@ class _Parser:
     def read_card(self, card: _Card) -> None:
         i = card.line + 1
         while i < card.end:
-            if _INDICATOR.match(self.text(i)):
+            if _INDICATOR.match(self.lines[i][1]):
                 i = self.read_block(card, i)
                 continue
             i += 1
@@ -676,7 +690,7 @@ class _Parser:
     def block_end(self, i: int, limit: int) -> int:
         j = i + 1
         while j < limit:
-            t = self.text(j)
+            t = self.lines[j][1]
             if _INDICATOR.match(t) or _BLOCK_STOP.match(t) or _CARD.match(t):
                 break
             j += 1
@@ -753,42 +767,44 @@ class _Parser:
     # -- facts ---------------------------------------------------------------------------------------------
     def narrative_facts(self) -> None:
         prose = _Prose(self.lines)
-        for m, line in prose.find(r"(?:un\s+)?unico\s+obiettivo\s+strategico", first=True):
+        # (patterns in lower case: the search ignores case; "un(?:\s+un)?ico" is "(?:un\s+)?unico" led by a literal)
+        for m, line in prose.find(r"un(?:\s+un)?ico\s+obiettivo\s+strategico", "unico obiettivo strategico", first=True):
             self.fact(line, "count_strategic_objectives", 1.0, "count", prose.quote(m))
-        for m, line in prose.find(r"\b(?P<n>due|tre|quattro|cinque|\d+)\s+obiettivi\s+strategici\b", first=True):
+        for m, line in prose.find_after_word(r"\b(?P<n>due|tre|quattro|cinque|\d+)\s+obiettivi\s+strategici\b",
+                                             "obiettivi strategici"):
             n = m.group("n").lower()
             self.fact(line, "count_strategic_objectives", float(_WORD_NUMBERS.get(n) or int(n)), "count",
                       prose.quote(m))
-        for m, line in prose.find(r"Obiettivo di qualità dell'Ente\s*=\s*(?P<v>\d+)", first=True):
+        for m, line in prose.find(r"obiettivo di qualità dell'ente\s*=\s*(?P<v>\d+)", "obiettivo di qualit", first=True):
             self.fact(line, "quality_objective_entity", float(m.group("v")), None, m.group(0))
-        for m, line in prose.find(r"conta\s+(?P<v>\d+)\s+dipendenti", first=True):
+        for m, line in prose.find(r"conta\s+(?P<v>\d+)\s+dipendenti", "dipendenti", first=True):
             self.fact(line, "staff_total", float(m.group("v")), "count", prose.quote(m))
-        for m, line in prose.find(r"dipendenti a tempo indeterminato sono\s+(?P<v>\d+)", first=True):
+        for m, line in prose.find(r"dipendenti a tempo indeterminato sono\s+(?P<v>\d+)", "dipendenti a tempo indeterminato sono", first=True):
             self.fact(line, "staff_permanent", float(m.group("v")), "count", prose.quote(m))
-        for m, line in prose.find(r"a tempo determinato sono\s+(?P<v>\d+)", first=True):
+        for m, line in prose.find(r"a tempo determinato sono\s+(?P<v>\d+)", "a tempo determinato sono", first=True):
             self.fact(line, "staff_fixed_term", float(m.group("v")), "count", prose.quote(m))
-        for m, line in prose.find(r"part time sono\s+(?P<v>\d+)", first=True):
+        for m, line in prose.find(r"part time sono\s+(?P<v>\d+)", "part time sono", first=True):
             self.fact(line, "staff_part_time", float(m.group("v")), "count", prose.quote(m))
-        for m, line in prose.find(r"Totale dipendenti \(F\.T\.E\.\)\s*(?P<v>\d[\d.,]*)", first=True):
+        for m, line in prose.find(r"totale dipendenti \(f\.t\.e\.\)\s*(?P<v>\d[\d.,]*)", "totale dipendenti (f.t.e.)", first=True):
             self.fact(line, "staff_fte", parse_number(m.group("v")), "count", m.group(0))
-        for m, line in prose.find(r"L'(?P<v>\d[\d,]*)%\s+del\s+personale\s+è\s+stato\s+dotato", first=True):
+        for m, line in prose.find(r"l'(?P<v>\d[\d,]*)%\s+del\s+personale\s+è\s+stato\s+dotato", "del personale", first=True):
             self.fact(line, "staff_equipped_smart_working_pct", parse_number(m.group("v")), "%", prose.quote(m))
-        for m, line in prose.find(r"disavanzo economico contabile di\s*€\s*(?P<v>\d[\d.,]*\d)", first=True):
+        for m, line in prose.find(r"disavanzo economico contabile di\s*€\s*(?P<v>\d[\d.,]*\d)", "disavanzo economico contabile di", first=True):
             self.fact(line, "budget_deficit", parse_number(m.group("v")), "EUR", prose.quote(m))
-        for m, line in prose.find(r"gestione corrente chiude con un saldo negativo di\s*€\s*(?P<v>\d[\d.,]*\d)", first=True):
+        for m, line in prose.find(r"gestione corrente chiude con un saldo negativo di\s*€\s*(?P<v>\d[\d.,]*\d)", "gestione corrente chiude con un saldo negativo di", first=True):
             value = parse_number(m.group("v"))
             self.fact(line, "current_operations_balance", -value if value else None, "EUR", prose.quote(m))
-        for m, line in prose.find(r"n\.\s*domande\s+totali\s+(?P<v>\d[\d.]*\d|\d)"):
+        for m, line in prose.find(r"n\.\s*domande\s+totali\s+(?P<v>\d[\d.]*\d|\d)", "domande totali"):
             card = self.card_at(line)
             subject = card.objective.objective_code if card else None
             self.fact(line, "applications_to_process", parse_number(m.group("v")), "count", prose.quote(m),
                       subject=subject)
-        for i, (n, t) in enumerate(self.lines):
-            if cm := re.match(r"^\s*•\s*(?P<v>\d+)\s+di\s+categoria\s+(?P<c>\S+?)\s*;?\s*$", t):
+        for i, (n, t) in enumerate(self.lines):  # each pattern only on lines holding text it needs
+            if "•" in t and (cm := _STAFF_CATEGORY.match(t)):
                 self.fact(n, "staff_category", float(cm.group("v")), "count", t, subject=cm.group("c"))
-            if re.search(r"Costi del personale\s*$", t):
+            if "Costi del personale" in t and _COSTS_HEADER.search(t):
                 self.cost_table(i)
-            if re.match(r"^\s*Indice\s+Formula\s*$", t):
+            if "Indice" in t and _RATIO_HEADER.match(t):
                 self.ratio_table(i)
 
     def card_at(self, line_no: int) -> _Card | None:
@@ -850,7 +866,7 @@ class _Parser:
         # Strategic objectives printed only in the directors' table (the special agency's): no card, no indicators.
         carded = [c.objective for c in self.cards if c.objective.objective_level == "strategic"]
         for r in self.pending_strategic:
-            if any(name_similarity(r["title"][:50], o.objective_title or "") >= 0.8 for o in carded):
+            if any(similarity_at_least(r["title"][:50], o.objective_title or "", 0.8) is not None for o in carded):
                 continue
             if any(o.objective_level == "strategic" and o.objective_title == r["title"] for o in self.out.objectives):
                 continue
@@ -862,7 +878,11 @@ class _Parser:
 
 
 class _Prose:
-    """The document's non-blank lines joined, so phrases wrapped over lines can be matched."""
+    """The document's non-blank lines joined, so phrases wrapped over lines can be matched.
+
+    Every line is collapsed and lines are joined by one space, so the text has no other whitespace than single
+    spaces: a \\s+ in a pattern matches exactly one space here.
+    """
 
     def __init__(self, lines: list[tuple[int, str]]):
         parts, self.starts, self.numbers = [], [], []
@@ -876,6 +896,7 @@ class _Prose:
             parts.append(t)
             pos += len(t) + 1
         self.text = " ".join(parts)
+        self.folded = fold_for_literals(self.text)
 
     def line_of(self, pos: int) -> int:
         lo, hi = 0, len(self.starts) - 1
@@ -887,13 +908,37 @@ class _Prose:
                 hi = mid - 1
         return self.numbers[lo]
 
-    def find(self, pattern: str, first: bool = False) -> list[tuple[re.Match[str], int]]:
+    def find(self, pattern: str, needs: str, first: bool = False) -> list[tuple[re.Match[str], int]]:
+        """Case-insensitive matches of `pattern` (with their line); `needs` is lower-case ASCII text every match
+        holds (\\s+ read as one space), so a text without it is not scanned. Patterns are written in lower case
+        so that they are scanned as case-sensitive twins on the folded text (see text.case_sensitive_twin)."""
+        if self.folded is not None and needs not in self.folded:
+            return []
         found = []
-        for m in re.finditer(pattern, self.text, re.I):
+        for m in finditer_folded(re.compile(pattern, re.I), self.text, self.folded):
             found.append((m, self.line_of(m.start())))
             if first:
                 break
         return found
+
+    def find_after_word(self, pattern: str, needs: str) -> list[tuple[re.Match[str], int]]:
+        """find(pattern, needs, first=True) for a pattern that is one word, one space, then `needs` (lower-case
+        ASCII words). A match can only start at the word before an occurrence of `needs` (at a word boundary,
+        one space before it), so each occurrence is tried there instead of the pattern being tried at every
+        position; the first occurrence that matches gives the first match (a match using a later occurrence
+        starts after the space inside an earlier one)."""
+        if self.folded is None:
+            return self.find(pattern, needs, first=True)
+        compiled, text = re.compile(pattern, re.I), self.text
+        at = self.folded.find(needs)
+        while at >= 0:
+            start = at - 1  # the space before `needs`; the word ends there
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):  # what \w matches
+                start -= 1
+            if m := compiled.match(text, start):
+                return [(m, self.line_of(m.start()))]
+            at = self.folded.find(needs, at + 1)
+        return []
 
     def quote(self, m: re.Match[str]) -> str:
         """The matched phrase with up to ~80 characters of its sentence before it, cut at a word."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ccperf.extract.linking import best_original
+from ccperf.extract.linking import Originals
 from ccperf.extract.numbers import (
     DATE_RE,
     Measure,
@@ -36,7 +36,7 @@ from ccperf.extract.numbers import (
     strip_html,
 )
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
-from ccperf.extract.text import tab_cells
+from ccperf.extract.text import fold_for_literals, tab_cells
 from ccperf.extract.vocab import parse_status
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -90,12 +90,15 @@ _PIRA_TYPES = {"strategico", "operativo", "strutturale", "outcome", "output", "e
 _PIRA_UNIT = re.compile(r"^(?:giorni|gg\.?|%|percentuale|n\.|numero|euro|€|ore|mesi)$", re.I)
 
 # -- prose facts (the management report prints staff and personnel-cost figures) --------------------------------
+# (pattern, lower-case ASCII word every match holds, fact name, unit): the word is looked for first, far cheaper
+# than a case-insensitive scan of every remark.
 _PROSE_FACTS = (
-    (re.compile(r"dotazion\w*\s+organic\w*.{0,120}?complessivi\s+(?P<v>\d+)\s+posti", re.I), "staff_positions_planned", "N."),
-    (re.compile(r"in\s+servizio\s+(?:oggi\s+)?(?:solo\s+)?(?P<v>\d+)\s+unit", re.I), "staff_in_service", "N."),
-    (re.compile(r"disponibili\s+(?:circa\s+)?(?P<v>\d+(?:,\d+)?)\s+FTE", re.I), "staff_fte", "FTE"),
+    (re.compile(r"dotazion\w*\s+organic\w*.{0,120}?complessivi\s+(?P<v>\d+)\s+posti", re.I), "organic",
+     "staff_positions_planned", "N."),
+    (re.compile(r"in\s+servizio\s+(?:oggi\s+)?(?:solo\s+)?(?P<v>\d+)\s+unit", re.I), "servizio", "staff_in_service", "N."),
+    (re.compile(r"disponibili\s+(?:circa\s+)?(?P<v>\d+(?:,\d+)?)\s+FTE", re.I), "fte", "staff_fte", "FTE"),
     (re.compile(r"personale\s+impiegatizio\s+ammonta\s+(?:quindi\s+)?a\s+(?P<v>\d+(?:,\d+)?)\s+FTE", re.I),
-     "staff_fte_clerical", "FTE"),
+     "impiegatizio", "staff_fte_clerical", "FTE"),
 )
 _PERSONNEL_COSTS = re.compile(
     r"spese\s+di\s+personale.{0,120}?da\s+€\.?\s*(?P<a>\d[\d.,]*)\s*\(\s*(?:consuntivo\s+)?(?P<ya>(?:19|20)\d\d)\s*\)"
@@ -766,9 +769,14 @@ class _Parser:
 
     # -- prose ---------------------------------------------------------------------------------------------------
     def prose_facts(self, line_no: int, text: str) -> None:
-        for pattern, name, unit in _PROSE_FACTS:
+        folded = fold_for_literals(text)
+        for pattern, word, name, unit in _PROSE_FACTS:
+            if folded is not None and word not in folded:
+                continue
             for m in pattern.finditer(text):
                 self.fact(line_no, name, parse_number(m.group("v")), unit, _sentence(text, m.start(), m.end()))
+        if folded is not None and "personale" not in folded:
+            return
         for m in _PERSONNEL_COSTS.finditer(text):
             quote = _sentence(text, m.start(), m.end())
             self.fact(line_no, "personnel_costs", parse_number(m.group("a")), "EUR", quote, year=int(m.group("ya")))
@@ -781,10 +789,11 @@ class _Parser:
             if notes:
                 objective.notes = "; ".join(notes)
         # A PIRA row that prints the value of a performance-table row restates it.
+        table = Originals(self.table_readings)
         for reading in self.pira_readings:
             if reading.notes and "further measure row" in reading.notes:
                 continue  # a second measure of a PIRA indicator is its own value, not the table's
-            original = best_original(reading, self.table_readings)
+            original = table.best(reading)
             if original is not None:
                 reading.restates_line = original.provenance.source_line
                 reading.notes = f"{reading.notes}; restates performance-table row at line {reading.restates_line}"

@@ -41,6 +41,8 @@ TIPI: tuple[str, ...] = (
     "OUTCOME", "OUTPUT", "STRATEGICO", "OPERATIVO", "EFFICACIA", "EFFICIENZA", "QUALITÀ", "ORGANIZZATIVO",
     "COLLABORAZIONE ISTITUZIONALE", "SUPPORTO DIRETTO ALLE IMPRESE",
 )
+_TIPO_INITIALS = frozenset(tipo[0] for tipo in TIPI)
+_LOWER_LETTER = re.compile(r"[a-zà-ù]")
 # A measure at the start of a cell: operator, number, unit as printed ("<= 5gg", ">= 80%", "4 giorni").
 _MEASURE = re.compile(
     r"^(?P<op>[<>]\s*=?|=\s*[<>]|[≥≤=])?\s*(?P<num>[+\-−]?\d[\d.,]*)(?![\d/])"
@@ -135,7 +137,7 @@ def find_tipo(block: Block) -> TipoMatch | None:
             starts += [m.end() for m in re.finditer(r"\s+", line.rstrip())]
         for p in starts:
             prefix, s = line[:p].strip(), line[p:]
-            if p and not re.search(r"[a-zà-ù]", prefix):
+            if p and not _LOWER_LETTER.search(prefix):
                 continue  # a description is ordinary text, never an upper-case remark
             if m := _match_tipo_at(s, texts, i):
                 tipo, end_index, rest = m
@@ -145,9 +147,10 @@ def find_tipo(block: Block) -> TipoMatch | None:
 
 
 def _match_tipo_at(s: str, texts: list[str], i: int) -> tuple[str, int, str] | None:
-    for tipo in TIPI:
-        if s.startswith(tipo) and (len(s) == len(tipo) or s[len(tipo)].isspace()):
-            return tipo, i, s[len(tipo):].strip()
+    if s[:1] in _TIPO_INITIALS:  # a Tipo starting s starts with one of these letters
+        for tipo in TIPI:
+            if s.startswith(tipo) and (len(s) == len(tipo) or s[len(tipo)].isspace()):
+                return tipo, i, s[len(tipo):].strip()
     stripped = s.strip()
     if len(stripped) < 4 or not stripped.isupper():
         return None

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ccperf.extract.numbers import collapse, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.text import finditer_folded, fold_for_literals, match_folded, search_folded
 from ccperf.extract.vocab import slug
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -56,6 +58,24 @@ _SENTENCE_START = (r"(?:Il|Lo|La|L[’']|Le|I|Gli|Nel|Nei|Nella|Sono|Si|Con|Come
                    r"Tale|Tali|Questo|Questa|Mediante|Sul|Sulla)")
 _MERGED_HEADING = re.compile(rf"^\s*(?P<bullet>[•●]\s*)?(?P<head>[A-ZÀ-Ý][^.;:\d]{{2,50}}?)\s+(?P<rest>{_SENTENCE_START}\b.*)$")
 _BULLET = re.compile(r"^\s*[•●·▪-]\s*")
+_NUMBERED_ITEM = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s+[A-ZÀ-Ý][a-zà-ù]")
+_ENUM_ITEM = re.compile(r"^\s*\d+\s*[.)]?\s+[A-Za-zÀ-ÿ]")
+_LEADING_DIGIT = re.compile(r"^\s*\d")
+_ANY_DIGIT = re.compile(r"\d")
+_COMMA_NUMBER = re.compile(r",\s+\d")
+_DASH_OR_COMPRENSIVI = re.compile(r"^\s*(?:[–\-,;)]|comprensiv)")
+_N_NUMBER = re.compile(r"\bn\s*[.°]\s*\d", re.I)
+_GERUND = re.compile(r"(?:ando|endo)$")
+_PARTICIPLE_END = re.compile(r"(?:at[aeio]|it[aeio]|ut[aeio]|as[aeio]|ibil[ei]|ess[aeio]|ant[ei]|ent[ei])$")
+_PHRASE_END = re.compile(r"[,.;:()€\d–]")
+_NUMBER_AT_END = re.compile(r"\s\d[\d.,]*$")
+_FILLER_WORD = re.compile(r"^\s*(?:(?P<filler>[a-zà-ù’']+)\s+)?")
+_SECTION_NOTE = re.compile(r"section: ([^;]*)")
+_INITIATIVE_HEAD = re.compile(r"(?:Bando|Progetto|Concorso|Festival)\b")
+_APPROXIMATE = re.compile(r"(?:oltre|circa)\b", re.I)
+_CONTENT_WORD = re.compile(r"[a-zà-ù]{4,}")
+_STAFF_MENTION = re.compile(r"spese\s+di\s+personale|postazioni\s+lavorative", re.I)
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 
 # -- numbers in prose --------------------------------------------------------------------------------------------
 _MONTHS = (r"(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|"
@@ -85,6 +105,7 @@ _NOUNS: tuple[tuple[str, str], ...] = (
     (r"contatti|interazioni|operatori|tour\s+operator|paesi|istituti", "contacts"),
     (r"ammissibili|ammissibile|ammesse|ammessa|ammessi|finanziate|finanziati", "admitted"),
 )
+_NOUN_PATTERNS = tuple((re.compile(p, re.I), kind) for p, kind in _NOUNS)
 _NOUN_ALT = "|".join(p for p, _ in _NOUNS)
 _NOUN_RE = re.compile(rf"(?P<noun>{_NOUN_ALT})(?![\w’'])", re.I)
 _NOUN_BEFORE = re.compile(rf"\b(?P<noun>{_NOUN_ALT})\s*$", re.I)
@@ -112,14 +133,14 @@ _DATE_AFTER = re.compile(rf"^\s*(?:{_MONTHS}\b|/|°|\^)", re.I)
 # -- money -------------------------------------------------------------------------------------------------------
 _MONEY_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d{2})?|\d+,\d{2}|\d+"
 _MONEY = re.compile(
-    rf"(?P<pre>(?:\b(?:euro|Euro|EURO)\s+)?(?:€\s*)+|\b(?:euro|Euro|EURO)\s+)(?P<num>{_MONEY_NUM})(?!\d|,\d)(?P<post>€)?"
+    rf"(?P<pre>(?:\beuro\s+)?(?:€\s*)+|\beuro\s+)(?P<num>{_MONEY_NUM})(?!\d|,\d)(?P<post>€)?"
     rf"|(?<![\d.,])(?P<num2>{_MONEY_NUM})\s*(?:euro\b|€(?!\s*\d))", re.I)
 _MONEY_POSITIVE = re.compile(r"contribut|concess|ammess|ammissibil|finanziat[eia]\b|voucher|beneficiari|ricevut|"
                              r"importo\s+totale", re.I)
 _MONEY_NEGATIVE = re.compile(r"stanziament|stanziat|risorse|budget|spes[ae]\b|a\s+fronte\s+d|progetto\s+di|quadro\s+economico|"
                              r"ammonta|finanziament|co-?finanziament|valore\s+progetto", re.I)
 # Grants the chamber itself obtained, and project budgets: never a result of the chamber's services.
-_MONEY_STRONG_NEGATIVE = re.compile(r"ha\s+ottenuto\s+un\s+(?:contributo|finanziamento)|approvato\s+da\s+Regione|"
+_MONEY_STRONG_NEGATIVE = re.compile(r"ha\s+ottenuto\s+un\s+(?:contributo|finanziamento)|approvato\s+da\s+regione|"
                                     r"ammesso\s+a\s+finanziamento|quota\s+di\s+budget|ha\s+ottenuto\s+un\s+finanziamento", re.I)
 _MONEY_POSITIVE_AFTER = re.compile(r"^\s*(?:di\s+)?contributi\s+(?:ammessi|concessi)", re.I)
 
@@ -133,6 +154,30 @@ _LEGAL_TERM = re.compile(rf"(?:termine|tempi\s+di\s+legge)\s+di\s+(?P<num>{_NUM}
 _NOT_ADMISSIBLE = re.compile(r"risultat[ei]\s+non\s+ammissibil[ei]", re.I)
 _LABEL_COMMA_VALUE = re.compile(rf"(?:[–(-]|\be)\s*(?P<label>[A-Z][\w]*(?:\s+[A-Z][\w]*){{0,2}}),\s+(?P<num>{_NUM})(?=\s*(?:e\b|–|-|\)|,|;))")
 _TOTAL_WORD = re.compile(rf"\bcomplessivamente\s+(?P<num>{_NUM})(?=\s*[.;)]|\s*$)", re.I)
+
+# -- facts stated in the introduction and the missions (case-insensitive, written in lower case so that they
+# are scanned as case-sensitive twins on the folded text; see ccperf.extract.text.case_sensitive_twin)
+# Patterns scanned over a whole text start with a literal or a character class (r"\d\d*", not r"\d+"; an
+# optional lead folded into an alternation): the regex engine then skips to the places they can start.
+_STAFF_POSTS = re.compile(r"dotazione\s+organica[^.]{0,60}?(?P<n>\d+)\s+posti", re.I)
+_STAFF_IN_SERVICE = re.compile(r"in\s+servizio\s+(?P<n>\d+)\s+unità", re.I)
+_STAFF_DEPARTURES = re.compile(r"cessazione\s+di\s+ulteriori\s+(?P<n>\d+)\s+unità(?:\s+lavorative)?", re.I)
+_STAFF_FTE = re.compile(r"(?P<fte>\d\d*(?:,\d+)?)\s+fte\s+di\s+cui\s+(?P<aux>\d+(?:,\d+)?)\s+di\s+personale\s+ausiliario", re.I)
+_STAFF_FTE_CLERICAL = re.compile(r"personale\s+impiegatizio\s+ammonta\s+(?:quindi\s+)?a\s+(?P<n>\d+(?:,\d+)?)\s+fte", re.I)
+_STAFF_BY_YEAR = re.compile(
+    r"in\s+servizio\s+nel\s+(?P<y1>\d{4})\s+ammontavano\s+a\s+(?P<n1>\d+)\s+e\s+nel\s+(?P<y2>\d{4})\s+a\s+"
+    r"(?P<n2>\d+)", re.I)
+_STAFF_LOST = re.compile(r"venute\s+meno\s+complessivamente\s+(?P<n1>\d+)\s+unità\s+lavorative[^.]*?diventeranno\s+(?P<n2>\d+)", re.I)
+_PERSONNEL_COSTS_TREND = re.compile(
+    r"spese\s+di\s+personale[^.]*?da\s+(?P<q1>€\s*(?P<a1>[\d.]+,\d{2})\s*\(consuntivo\s+(?P<y1>\d{4})\))\s+"
+    r"a\s+(?P<q2>€\s*(?P<a2>[\d.]+,\d{2})\s*\(consuntivo\s+(?P<y2>\d{4})\))"
+    r"(?:\s+con\s+una\s+flessione\s+di\s+(?P<q3>(?:oltre\s+il\s+)?(?P<pct>\d+(?:,\d+)?)\s*%))?", re.I)
+_REMOTE_POSITIONS = re.compile(r"(?:limitata\s+a\s+complessive|complessive)\s+(?P<n>\d+)\s+postazioni\s+lavorative", re.I)
+_FEE_INCREASE_MAX = re.compile(r"diritto\s+annuale[^.]{0,120}?massimo\s+del\s+(?P<n>\d+(?:,\d+)?)\s*%", re.I)
+_FEE_INCREASE_SHARES = re.compile(r"(?:destinate\s+(?:per\s+l[’']?|il\s+restante\s+|per\s+il\s+)|"
+                                  r"per\s+l[’']?|il\s+restante\s+|per\s+il\s+)"
+                                  r"(?P<n>\d+(?:,\d+)?)\s*%\s+al\s+progetto\s+[“\"](?P<p>[^”\"]+)[”\"]", re.I)
+_ACRONYM_AT_END = re.compile(r"[-–]\s*([A-Z]{2,6})\s*$")
 
 # -- small tables and lists --------------------------------------------------------------------------------------
 _VALUES_LINE = re.compile(r"^\s*(?:€\s*)?[+\-]?\d[\d.,]*%?€?(?:\s+(?:€\s*)?[+\-]?\d[\d.,]*%?€?)+\s*$")
@@ -163,7 +208,7 @@ class _Mission:
     lines_by_title: list[tuple[int, str]] = field(default_factory=list)  # spending lines: (line, title)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     line: int
     start: int  # offset in the stream text
@@ -172,26 +217,90 @@ class _Piece:
 
 @dataclass
 class _Stream:
-    """The prose of a mission block joined into one text, with the line of every offset."""
+    """The prose of a mission block joined into one text, with the line of every offset.
 
-    text: str = ""
+    Pieces are collected in a list and joined once when the text is read (appending to one growing string
+    copies it every time).
+    """
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    last_char: str = ""  # the last non-whitespace character of the text ("" when none)
     pieces: list[_Piece] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
+    _joined: str | None = None
+    _folded: str | None = None
+    _lower: str | None = None
+    _sentences: list[tuple[int, int]] | None = None
+    _initiatives: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        if self._joined is None:
+            self._joined = "".join(self.parts)
+            self._folded = fold_for_literals(self._joined)
+            self._lower = None
+        return self._joined
+
+    @property
+    def lower(self) -> str:
+        """text.lower(), computed once (every value read from a mission's prose may ask for it)."""
+        text = self.text
+        if self._lower is None:
+            self._lower = text.lower()
+        return self._lower
+
+    @property
+    def folded(self) -> str | None:
+        """fold_for_literals(text): case-insensitive patterns are scanned as their case-sensitive twins on it."""
+        _ = self.text
+        return self._folded
 
     def add(self, line: int, text: str, sep: str = " ") -> None:
-        if self.text:
-            self.text += sep
-        start = len(self.text)
-        self.text += text
-        self.pieces.append(_Piece(line, start, len(self.text)))
+        # sep is whitespace: it never changes last_char
+        if self.length:
+            self.parts.append(sep)
+            self.length += len(sep)
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        if stripped := text.rstrip():
+            self.last_char = stripped[-1]
+        self._joined = None
+        self._sentences = None
+        self._initiatives.clear()
+        self.pieces.append(_Piece(line, start, self.length))
         self.starts.append(start)
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """_sentences(text), computed once."""
+        if self._sentences is None:
+            self._sentences = _sentences(self.text)
+        return self._sentences
+
+    def initiatives(self, start: int, end: int) -> list[str]:
+        """_initiatives(text[start:end]), remembered: every value of a sentence asks about the same sentences."""
+        key = (start, end)
+        if key not in self._initiatives:
+            self._initiatives[key] = _initiatives(self.text[start:end])
+        return self._initiatives[key]
+
+    def sentences_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """_sentences(text[start:end]) for a paragraph start (0 or just after a "\\n") and a sentence start `end`:
+        the text's own sentences in between, shifted. A sentence break is decided by the characters just around
+        it, and the break at `end` and every character a break test reads before `start` ("\\n" at start - 1
+        ends any abbreviation test) are the same in the slice, so the spans agree."""
+        spans = self.sentences()
+        lo = bisect.bisect_left(spans, (start, -1))
+        hi = bisect.bisect_left(spans, (end, -1))
+        return [(a - start, b - start) for a, b in spans[lo:hi]]
 
     def line_at(self, offset: int) -> int:
         i = max(0, bisect.bisect_right(self.starts, offset) - 1)
         return self.pieces[i].line
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int  # stream offset of the number
     end: int  # end of the raw text
@@ -216,7 +325,7 @@ class _Parser:
     ctx: SegmentContext
     out: ParsedSegment = field(default_factory=ParsedSegment)
     missions: list[_Mission] = field(default_factory=list)
-    headings: list[tuple[int, str]] = field(default_factory=list)  # (line, heading text)
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (line, heading text), kept sorted
     consumed: set[int] = field(default_factory=set)
     readings_by_line: list[tuple[Reading, str, str]] = field(default_factory=list)  # reading, class, context
     nonblank: list[tuple[int, str]] = field(default_factory=list)
@@ -253,13 +362,9 @@ class _Parser:
         return title
 
     def heading_at(self, line_no: int) -> str | None:
-        heading = None
-        for start, text in self.headings:
-            if start <= line_no:
-                heading = text
-            else:
-                break
-        return heading
+        """The last heading starting at or before line_no."""
+        i = bisect.bisect_right(self.headings, line_no, key=lambda heading: heading[0])
+        return self.headings[i - 1][1] if i else None
 
     def add_reading(self, mission: _Mission, line_no: int, name: str, kind: str, context: str, role: str = "prose",
                     **values) -> Reading:
@@ -344,42 +449,45 @@ class _Parser:
         def num(m: re.Match[str], group: str) -> float | None:
             return parse_number(m.group(group))
 
-        if m := re.search(r"dotazione\s+organica[^.]{0,60}?(?P<n>\d+)\s+posti", text, re.I):
+        folded = stream.folded
+
+        def has(word: str) -> bool:
+            """Whether the text holds `word` (lower-case ASCII) in any case: a cheap test before a pattern that
+            needs it is scanned case-insensitively."""
+            return folded is None or word in folded
+
+        if has("organica") and (m := search_folded(_STAFF_POSTS, text, folded)):
             self.fact(at(m, "n"), "staff_posts_planned", num(m, "n"), "N.", m.group(0))
-        if m := re.search(r"in\s+servizio\s+(?P<n>\d+)\s+unità", text, re.I):
+        if has("servizio") and (m := search_folded(_STAFF_IN_SERVICE, text, folded)):
             self.fact(at(m, "n"), "staff_in_service", num(m, "n"), "N.", m.group(0))
-        if m := re.search(r"cessazione\s+di\s+ulteriori\s+(?P<n>\d+)\s+unità(?:\s+lavorative)?", text, re.I):
+        if has("cessazione") and (m := search_folded(_STAFF_DEPARTURES, text, folded)):
             self.fact(at(m, "n"), "staff_planned_departures", num(m, "n"), "N.", m.group(0))
-        if m := re.search(r"(?P<fte>\d+(?:,\d+)?)\s+FTE\s+di\s+cui\s+(?P<aux>\d+(?:,\d+)?)\s+di\s+personale\s+ausiliario", text, re.I):
+        if has("fte") and (m := search_folded(_STAFF_FTE, text, folded)):
             self.fact(at(m, "fte"), "staff_fte", num(m, "fte"), "FTE", m.group(0))
             self.fact(at(m, "aux"), "staff_fte_auxiliary", num(m, "aux"), "FTE", m.group(0))
-        if m := re.search(r"personale\s+impiegatizio\s+ammonta\s+(?:quindi\s+)?a\s+(?P<n>\d+(?:,\d+)?)\s+FTE", text, re.I):
+        if has("impiegatizio") and (m := search_folded(_STAFF_FTE_CLERICAL, text, folded)):
             self.fact(at(m, "n"), "staff_fte_clerical", num(m, "n"), "FTE", m.group(0))
-        if m := re.search(r"in\s+servizio\s+nel\s+(?P<y1>\d{4})\s+ammontavano\s+a\s+(?P<n1>\d+)\s+e\s+nel\s+(?P<y2>\d{4})\s+a\s+"
-                          r"(?P<n2>\d+)", text, re.I):
+        if has("ammontavano") and (m := search_folded(_STAFF_BY_YEAR, text, folded)):
             for y, n in (("y1", "n1"), ("y2", "n2")):
                 self.fact(at(m, n), f"staff_in_service_{m.group(y)}", num(m, n), "N.", m.group(0), year=int(m.group(y)))
-        if m := re.search(r"venute\s+meno\s+complessivamente\s+(?P<n1>\d+)\s+unità\s+lavorative[^.]*?diventeranno\s+(?P<n2>\d+)",
-                          text, re.I):
+        if has("diventeranno") and (m := search_folded(_STAFF_LOST, text, folded)):
             self.fact(at(m, "n1"), "staff_lost_since_last_hiring", num(m, "n1"), "N.", m.group(0))
             self.fact(at(m, "n2"), "staff_lost_since_last_hiring_projected", num(m, "n2"), "N.", m.group(0))
-        if m := re.search(r"spese\s+di\s+personale[^.]*?da\s+(?P<q1>€\s*(?P<a1>[\d.]+,\d{2})\s*\(consuntivo\s+(?P<y1>\d{4})\))\s+"
-                          r"a\s+(?P<q2>€\s*(?P<a2>[\d.]+,\d{2})\s*\(consuntivo\s+(?P<y2>\d{4})\))"
-                          r"(?:\s+con\s+una\s+flessione\s+di\s+(?P<q3>(?:oltre\s+il\s+)?(?P<pct>\d+(?:,\d+)?)\s*%))?", text, re.I):
+        if has("consuntivo") and (m := search_folded(_PERSONNEL_COSTS_TREND, text, folded)):
             for q, a, y in (("q1", "a1", "y1"), ("q2", "a2", "y2")):
                 self.fact(at(m, a), f"personnel_costs_{m.group(y)}", num(m, a), "EUR", ("da " if q == "q1" else "a ") + m.group(q),
                           year=int(m.group(y)))
             if m.group("pct"):
                 self.fact(at(m, "pct"), "personnel_costs_reduction_pct", num(m, "pct"), "%",
                           f"con una flessione di {m.group('q3')}")
-        if m := re.search(r"(?:limitata\s+a\s+)?complessive\s+(?P<n>\d+)\s+postazioni\s+lavorative", text, re.I):
+        if has("postazioni") and (m := search_folded(_REMOTE_POSITIONS, text, folded)):
             self.fact(at(m), "remote_work_positions", num(m, "n"), "N.", m.group(0))
-        if m := re.search(r"diritto\s+annuale[^.]{0,120}?massimo\s+del\s+(?P<n>\d+(?:,\d+)?)\s*%", text, re.I):
+        if has("annuale") and (m := search_folded(_FEE_INCREASE_MAX, text, folded)):
             self.fact(at(m, "n"), "annual_fee_increase_max_pct", num(m, "n"), "%", m.group(0)[-60:])
-        for m in re.finditer(r"(?:destinate\s+)?(?:per\s+l[’']?|il\s+restante\s+|per\s+il\s+)(?P<n>\d+(?:,\d+)?)\s*%\s+al\s+progetto\s+[“\"](?P<p>[^”\"]+)[”\"]",
-                             text, re.I):
+        shares = finditer_folded(_FEE_INCREASE_SHARES, text, folded) if has("progetto") else ()
+        for m in shares:
             project = m.group("p")
-            acronym = re.search(r"[-–]\s*([A-Z]{2,6})\s*$", project)
+            acronym = _ACRONYM_AT_END.search(project)
             key = acronym.group(1).lower() if acronym else slug(project)
             self.fact(at(m), f"annual_fee_increase_share_{key}_pct", num(m, "n"), "%", m.group(0), subject=collapse(project))
 
@@ -389,13 +497,16 @@ class _Parser:
                                            notes=f"Missione {mission.code}; spending printed in the header")
         quote_line = mission.line
         self.fact(quote_line, "spending_mission", mission.amount, "EUR", mission.quote, subject=mission.code)
-        body = [(n, t) for n, t in self.nonblank if mission.body <= n <= mission.end]
-        self.headings.append((mission.line, mission.title))
+        # nonblank is in line order: slice the mission's lines by bisection (a scan per mission is quadratic)
+        lo = bisect.bisect_left(self.nonblank, mission.body, key=lambda nt: nt[0])
+        hi = bisect.bisect_right(self.nonblank, mission.end, key=lambda nt: nt[0])
+        body = self.nonblank[lo:hi]
+        bisect.insort(self.headings, (mission.line, mission.title))
         self.structure(mission, body)
         self.tables(mission, body)
         self.lists(mission, body)
         self.prose(mission, body)
-        if mission.code and any(re.search(r"spese\s+di\s+personale|postazioni\s+lavorative", t, re.I) for _, t in body):
+        if mission.code and _mentions_staff(body):
             stream = _Stream()
             for n, t in body:
                 stream.add(n, collapse(t))
@@ -416,11 +527,13 @@ class _Parser:
         while i < len(body):
             n, text = body[i]
             stripped = text.strip()
-            if m := _PROGRAMME.match(text):
+            # each pattern only on lines holding a character it needs
+            if "Programma" in text and (m := _PROGRAMME.match(text)):
                 i = self.programme(mission, body, i, m)
                 prev_text, prev_line = body[i - 1][1], body[i - 1][0]
                 continue
-            if (m := _SPENDING_LINE.match(text)) and not stripped.lower().startswith("totale") and len(m.group("title").split()) <= 8:
+            if "€" in text and (m := _SPENDING_LINE.match(text)) and not stripped.lower().startswith("totale") \
+                    and len(m.group("title").split()) <= 8:
                 title = collapse(m.group("title"))
                 mission.lines_by_title.append((n, title))
                 self.consumed.add(n)
@@ -428,15 +541,15 @@ class _Parser:
                                notes=f"spending line of Missione {mission.code}: € {m.group('amt')}")
                 self.fact(n, "spending_programme", parse_number(m.group("amt")), "EUR", stripped,
                           subject=f"{mission.code}:{title}")
-                self.headings.append((n, title))
+                bisect.insort(self.headings, (n, title))
                 prev_text, prev_line = text, n
                 i += 1
                 continue
-            if _PROJECT_FUNDING.search(text):
+            if "(" in text and _PROJECT_FUNDING.search(text):
                 i = self.project(mission, body, i)
                 prev_text, prev_line = body[i - 1][1], body[i - 1][0]
                 continue
-            if _PAGE_NUMBER.match(text):
+            if _may_start_with_digit(text) and _PAGE_NUMBER.match(text):
                 self.consumed.add(n)
                 i += 1
                 continue
@@ -447,7 +560,6 @@ class _Parser:
                 continue
             prev_text, prev_line = text, n
             i += 1
-        self.headings.sort()
 
     def heading(self, body: list[tuple[int, str]], i: int, prev_text: str, prev_line: int) -> int:
         """A heading block (bullet, margin label or title line) starting at body[i]: returns the index after it."""
@@ -457,14 +569,14 @@ class _Parser:
         core = _BULLET.sub("", stripped) if bullet else stripped
         if (len(stripped) > 78 or bullet and len(stripped) > 60) and (m := _MERGED_HEADING.match(text)):
             # "• Protesti Con il decreto ...": the heading and the first sentence share a line
-            self.headings.append((n, collapse(m.group("head"))))
+            bisect.insort(self.headings, (n, collapse(m.group("head"))))
             return i
         if not core or not core[0].isupper() and core[0] not in "“\"(":
             return i
-        if _has_count(core) or re.search(r"\s\d[\d.,]*$", core) and len(core.split()) > 2:
+        if _has_count(core) or _NUMBER_AT_END.search(core) and len(core.split()) > 2:
             return i  # a line with a count is prose ("Hanno aderito n.7 imprese"); "Asse 2", "HoCare 2.0" are titles
         if bullet and core.endswith(":") and len(core) <= 60:
-            self.headings.append((n, collapse(core.rstrip(":"))))  # "• Progetti di promozione del turismo ...:"
+            bisect.insort(self.headings, (n, collapse(core.rstrip(":"))))  # "• Progetti di promozione del turismo ...:"
             return i
         if len(core) > 50 or re.search(r"[.;:]$", core):
             return i
@@ -483,7 +595,7 @@ class _Parser:
         while j < len(body):
             nt = body[j][1].strip()
             if (not nt or len(nt) > 45 or _has_count(nt) or re.search(r"[.;:]$|\s\d[\d.,]*$", nt) or _BULLET.match(nt)
-                    or _MISSION.match(nt) or _PROJECT_FUNDING.search(nt)):
+                    or _MISSION.match(nt) or "(" in nt and _PROJECT_FUNDING.search(nt)):
                 break
             parts.append(nt)
             j += 1
@@ -491,7 +603,7 @@ class _Parser:
             self.consumed.add(body[k][0])
             if not page_break:
                 self.breaks.add(body[k][0])
-        self.headings.append((n, collapse(" ".join(parts))))
+        bisect.insort(self.headings, (n, collapse(" ".join(parts))))
         return j
 
     def programme(self, mission: _Mission, body: list[tuple[int, str]], i: int, m: re.Match[str]) -> int:
@@ -514,7 +626,7 @@ class _Parser:
             self.fact(n, "spending_programme", parse_number(amount.group("amt")), "EUR", text, subject=subject)
         for k in range(i, j + 1):
             self.consumed.add(body[k][0])
-        self.headings.append((n, f"Programma {title}"))
+        bisect.insort(self.headings, (n, f"Programma {title}"))
         return j + 1
 
     def project(self, mission: _Mission, body: list[tuple[int, str]], i: int) -> int:
@@ -546,7 +658,7 @@ class _Parser:
         if fm := _PROJECT_SPENDING.search(window.text):
             self.fact(window.line_at(fm.start()), "spending_project", parse_number(fm.group("amt")), "EUR", fm.group(0),
                       subject=title)
-        self.headings.append((n, title))
+        bisect.insort(self.headings, (n, title))
         return end + 1
 
     # -- small tables --------------------------------------------------------------------------------------
@@ -555,10 +667,11 @@ class _Parser:
         i = 0
         while i < len(body):
             n, text = body[i]
-            if _GROUP_LABEL.match(text) and len(text.strip()) < 60 and i + 2 < len(body) and \
+            # the cheap conditions first: a group label has a ":", a years header starts with a digit
+            if ":" in text and len(text.strip()) < 60 and _GROUP_LABEL.match(text) and i + 2 < len(body) and \
                     _VALUES_LINE.match(body[i + 2][1]):
                 group = collapse(text).rstrip(":").strip()
-            if (ym := _YEARS_HEADER.match(text)) and len(text.strip()) < 60:
+            if _may_start_with_digit(text) and (ym := _YEARS_HEADER.match(text)) and len(text.strip()) < 60:
                 i = self.period_table(mission, body, i, ym)
                 continue
             if (i + 1 < len(body) and _VALUES_LINE.match(body[i + 1][1]) and not _VALUES_LINE.match(text)
@@ -647,8 +760,8 @@ class _Parser:
             # "Appuntamento per Sportello di Crema 1616" x N (at least two such rows in a row)
             run = []
             j = i
-            while j < len(body) and body[j][0] not in self.consumed and (m := _LABEL_VALUE.match(body[j][1])) \
-                    and not _TERMINAL.search(m.group("label")):
+            while j < len(body) and body[j][0] not in self.consumed and _ends_in_number(body[j][1]) \
+                    and (m := _LABEL_VALUE.match(body[j][1])) and not _TERMINAL.search(m.group("label")):
                 run.append((body[j][0], m))
                 j += 1
             if len(run) >= 2:
@@ -662,7 +775,7 @@ class _Parser:
                 self.check_total(mission, run)
                 i = j
                 continue
-            if m := _COLON_VALUE.match(text):
+            if ":" in text and (m := _COLON_VALUE.match(text)):
                 self.colon_item(mission, body, i, m)
             i += 1
 
@@ -745,8 +858,8 @@ class _Parser:
                 pending_break = pending_break or n in self.breaks
                 continue
             t = collapse(text)
-            em = re.match(r"^\s*(\d{1,2})\s*[.)]?\s+[A-ZÀ-Ý][a-zà-ù]", text)
-            if em and (int(em.group(1)) in (1, enum + 1) or stream.text.rstrip().endswith(":")):
+            em = _NUMBERED_ITEM.match(text) if _may_start_with_digit(text) else None
+            if em and (int(em.group(1)) in (1, enum + 1) or stream.last_char == ":"):
                 # "1 Progetto Agri-food ...", "2 Supporto ...": numbered items, not counts
                 enum = int(em.group(1))
                 stream.add(n, t[len(em.group(1)):].lstrip(" .)"), sep="\n")
@@ -759,16 +872,16 @@ class _Parser:
                 stream.add(n, t, sep="\n")
                 prev_item = False
                 continue
-            starts_item = bool(_BULLET.match(text)) or bool(re.match(r"^\s*\d+\s*[.)]?\s+[A-Za-zÀ-ÿ]", text)) and (
-                prev_item or (stream.text.rstrip().endswith(":")))
-            sep = "\n" if starts_item or pending_break or (stream.text.rstrip().endswith(":") and re.match(r"^\s*\d", text)) \
+            starts_item = bool(_BULLET.match(text)) or _may_start_with_digit(text) and bool(_ENUM_ITEM.match(text)) and (
+                prev_item or stream.last_char == ":")
+            sep = "\n" if starts_item or pending_break or (stream.last_char == ":" and _LEADING_DIGIT.match(text)) \
                 else " "
             stream.add(n, t, sep=sep)
             prev_item = starts_item
             pending_break = False
-        if not stream.text:
+        if not stream.length:
             return
-        for s_start, s_end in _sentences(stream.text):
+        for s_start, s_end in stream.sentences():
             self.sentence(mission, stream, s_start, s_end)
 
     def sentence(self, mission: _Mission, stream: _Stream, s_start: int, s_end: int) -> None:
@@ -780,19 +893,27 @@ class _Parser:
         def free(a: int, b: int) -> bool:
             return all(b <= x or a >= y for x, y in taken)
 
+        # Pattern scans are skipped when the sentence lacks text every match needs (a substring test is much
+        # cheaper). Case-insensitive patterns are tested on the lower-cased sentence with pieces free of i, k, s
+        # (IGNORECASE also matches those to other Unicode letters).
+        low = sent.lower()
+        folded = stream.folded
+        fsent = folded[s_start:s_end] if folded is not None else None
         # money first, so amounts are not read as counts
         prev_decision: bool | None = None
         prev_end = s_start
-        strong_negative_pos = [m.end() + s_start for m in _MONEY_STRONG_NEGATIVE.finditer(sent)]
-        for m in _MONEY.finditer(sent):
+        money = "€" in sent or "euro" in low
+        strong_negative_pos = [m.end() + s_start for m in finditer_folded(_MONEY_STRONG_NEGATIVE, sent, fsent)] \
+            if money else []
+        for m in finditer_folded(_MONEY, sent, fsent) if money else ():
             a, b = m.start() + s_start, m.end() + s_start
             taken.append((a, b))
             num = m.group("num") or m.group("num2")
             value = _value(num)
             if value is None:
                 continue
-            window = text[max(prev_end, a - 140):a]
-            decision = _money_decision(window)
+            w_start = max(prev_end, a - 140)
+            decision = _money_decision(text[w_start:a], folded[w_start:a] if folded is not None else None)
             if decision is None:
                 decision = True if _MONEY_POSITIVE_AFTER.match(text[b:b + 40]) else prev_decision
             if any(p <= a for p in strong_negative_pos):
@@ -803,19 +924,20 @@ class _Parser:
                 cands.append(_Candidate(a + (m.start("num") - m.start() if m.group("num") else 0), b, value, raw,
                                         "importo", "money", "EUR", (s_start, s_end)))
         # percentages of a count and "nel 65% dei casi"
-        for m in _PCT_OF_CASES.finditer(sent):
+        for m in finditer_folded(_PCT_OF_CASES, sent, fsent) if "%" in sent else ():
             a = m.start() + s_start
             if free(a, a + len(m.group(0))):
                 taken.append((a, a + len(m.group(0))))
                 cands.append(_Candidate(a, a + len(m.group(0)), _value(m.group("num")) or 0.0, collapse(m.group(0)),
                                         "casi", "pct", "%", (s_start, s_end)))
         # counts
-        for cand in self.counts(text, s_start, s_end, free, taken):
+        for cand in self.counts(text, folded, s_start, s_end, free, taken):
             cands.append(cand)
         cands.sort(key=lambda c: c.start)
         self.specials(mission, stream, s_start, s_end, cands, free, taken)
         cands.sort(key=lambda c: c.start)
-        self.years_and_baselines(text, s_start, s_end, cands)
+        self.years_and_baselines(text, fsent, s_start, s_end, cands)
+        context = collapse(sent)
         for cand in cands:
             if cand.year is not None and cand.year != self.year:
                 continue
@@ -830,58 +952,64 @@ class _Parser:
                 raw_t, value_t, op, unit = cand.target
                 values.update(target_raw=raw_t, target_value=value_t, target_operator=op, target_unit=unit)
                 notes.append("target = legal time limit printed in the sentence")
-            if re.match(r"(?:oltre|circa)\b", cand.raw, re.I):
+            if _APPROXIMATE.match(cand.raw):
                 notes.append(f"'{cand.raw.split()[0]}' = approximate")
-            cand.reading = self.add_reading(mission, line, name, cand.kind, collapse(sent), notes="; ".join(notes) or None,
+            cand.reading = self.add_reading(mission, line, name, cand.kind, context, notes="; ".join(notes) or None,
                                             **values)
 
-    def counts(self, text: str, s_start: int, s_end: int, free, taken: list[tuple[int, int]]) -> list[_Candidate]:
-        """Numbers (digits or words) followed by what they count, and "di cui N sono state ammesse"."""
+    def counts(self, text: str, folded: str | None, s_start: int, s_end: int, free,
+               taken: list[tuple[int, int]]) -> list[_Candidate]:
+        """Numbers (digits or words) followed by what they count, and "di cui N sono state ammesse".
+        `folded` is the text folded by fold_for_literals (or None): case-insensitive scans run on it."""
         sent = text[s_start:s_end]
+        fsent = folded[s_start:s_end] if folded is not None else None
+
+        def fold(start: int, end: int) -> str | None:
+            return folded[start:end] if folded is not None else None
+
         out: list[_Candidate] = []
         tokens: list[tuple[int, int, float, str]] = []  # start, end (of the number), value, raw number
-        for m in _NUM_TOKEN.finditer(sent):
+        digits = _ANY_DIGIT.search(sent) is not None  # both number patterns need one
+        for m in finditer_folded(_NUM_TOKEN, sent, fsent) if digits else ():
             a, b = m.start("num") + s_start, m.end("num") + s_start
             if not free(a, b):
                 continue
             num = m.group("num")
-            if re.fullmatch(r"(?:19|20)\d\d", num) or _DATE_AFTER.match(text[b:b + 6]):
+            if _YEAR_NUMBER.fullmatch(num) or _DATE_AFTER.match(text[b:b + 6]):
                 continue
             value = _value(num)
             if value is None:
                 continue
             start = m.start() + s_start if m.group("nprefix") else a
             tokens.append((start, b, value, text[start:b]))
-        for m in _NUM_AFTER_N.finditer(sent):  # "n.7 imprese": the number glued to "n."
+        for m in finditer_folded(_NUM_AFTER_N, sent, fsent) if digits else ():  # "n.7 imprese": glued to "n."
             a, b = m.start() + s_start, m.end() + s_start
             if free(a, b) and not any(t[0] <= m.start("num") + s_start < t[1] for t in tokens):
                 value = _value(m.group("num"))
                 if value is not None:
                     tokens.append((a, b, value, text[a:b]))
-        for m in _WORD_TOKEN.finditer(sent):
+        for m in finditer_folded(_WORD_TOKEN, sent, fsent):
             a, b = m.start() + s_start, m.end() + s_start
             if free(a, b):
                 tokens.append((a, b, _WORD_NUMBERS[collapse(m.group("word")).lower()], m.group("word")))
         tokens.sort()
         for a, b, value, raw_num in tokens:
-            before = text[max(s_start, a - 40):a]
-            after = text[b:min(s_end, b + 80)]
-            is_word = not re.search(r"\d", raw_num)
-            if _EXCLUDE_BEFORE.search(before) and not re.search(r"di\s+cui\s*$", before):
-                continue
-            if (a == s_start or text[a - 1] == "\n") and re.match(r"^\s*[.)]?\s+[A-ZÀ-Ý]", after):
-                continue  # "1 Progetto Agri-food ...": an enumeration, not a count
-            qual = _QUALIFIER_BEFORE.search(before)
-            raw_start = a - len(qual.group(0)) if qual else a
+            b_start, a_end = max(s_start, a - 40), min(s_end, b + 80)
+            before, fbefore = text[b_start:a], fold(b_start, a)
+            after, fafter = text[b:a_end], fold(b, a_end)
+            is_word = not _ANY_DIGIT.search(raw_num)
+            # The tests below only skip the token or read the text, so their order is free: what it counts comes
+            # first, as most numbers count nothing and the scans of the words before them are then not needed.
             noun, noun_end, kind = None, b, None
             nm = None
             # the counted noun right after the number (at most one filler word)
-            words = re.match(r"^\s*(?:(?P<filler>[a-zà-ù’']+)\s+)?", after)
+            words = _FILLER_WORD.match(after)
             for offset in (0, words.end() if words and words.group("filler") and
                            words.group("filler").lower().strip("’'") in _FILLERS else None):
                 if offset is None:
                     continue
-                nm = _NOUN_RE.match(after[offset:].lstrip())
+                # lstrip() removes the same characters from the folded text (lower() keeps whitespace)
+                nm = match_folded(_NOUN_RE, after[offset:].lstrip(), fafter[offset:].lstrip() if fafter else None)
                 if nm:
                     lead = len(after[offset:]) - len(after[offset:].lstrip())
                     noun = nm.group("noun")
@@ -894,26 +1022,33 @@ class _Parser:
             if noun is None and is_word and collapse(raw_num).lower() in ("un", "una"):
                 continue
             if noun is None:
-                if pm := _PARTICIPLE_AFTER.match(after):
+                if pm := match_folded(_PARTICIPLE_AFTER, after, fafter):
                     noun, noun_end, kind = pm.group("what"), b + pm.end(), "admitted"
-                elif pm := _PER_OGNI.match(after):
+                elif pm := match_folded(_PER_OGNI, after, fafter):
                     noun, noun_end, kind = f"per ogni {pm.group('what')}", b + pm.end(), "firms"
-                elif _SONO_BEFORE.search(before) and not is_word:
-                    subject = _NOUN_RE.search(text[s_start:a])
+                elif not is_word and search_folded(_SONO_BEFORE, before, fbefore):
+                    subject = search_folded(_NOUN_RE, text[s_start:a], fold(s_start, a))
                     if subject and not re.match(r"^\s*(?:%|giorni|anni|mesi|ore)", after):
                         noun, kind = subject.group("noun"), _noun_class(subject.group("noun"))
-                elif (su := _SU_TOTAL.match(after)) and _NOUN_RE.fullmatch(su.group("noun")):
+                elif (su := match_folded(_SU_TOTAL, after, fafter)) and _NOUN_RE.fullmatch(su.group("noun")):
                     noun, kind = su.group("noun"), _noun_class(su.group("noun"))
-                elif _AGAINST.match(after) and not is_word:
-                    subject = list(_NOUN_RE.finditer(text[max(s_start, a - 120):a]))
+                elif not is_word and match_folded(_AGAINST, after, fafter):
+                    n_start = max(s_start, a - 120)
+                    subject = list(finditer_folded(_NOUN_RE, text[n_start:a], fold(n_start, a)))
                     if subject:
                         noun, kind = subject[-1].group("noun"), _noun_class(subject[-1].group("noun"))
-                elif not is_word and (pm := _NOUN_BEFORE.search(before)) and \
-                        re.match(r"^\s*(?:[–\-,;)]|comprensiv)", after):
+                elif not is_word and _DASH_OR_COMPRENSIVI.match(after) and \
+                        (pm := search_folded(_NOUN_BEFORE, before, fbefore)):
                     # "– protocolli 25.789 comprensivi ...": the noun printed before the number
                     noun, kind = pm.group("noun"), _noun_class(pm.group("noun"))
             if noun is None:
                 continue
+            if search_folded(_EXCLUDE_BEFORE, before, fbefore) and not re.search(r"di\s+cui\s*$", before):
+                continue
+            if (a == s_start or text[a - 1] == "\n") and re.match(r"^\s*[.)]?\s+[A-ZÀ-Ý]", after):
+                continue  # "1 Progetto Agri-food ...": an enumeration, not a count
+            qual = search_folded(_QUALIFIER_BEFORE, before, fbefore)
+            raw_start = a - len(qual.group(0)) if qual else a
             if value == 0.0 and not re.match(r"^\s*(?:impres|aziend|richiest|domand)", after, re.I):
                 continue
             raw = collapse(text[raw_start:noun_end]) if noun_end > b else collapse(text[raw_start:b])
@@ -934,8 +1069,10 @@ class _Parser:
                  taken: list[tuple[int, int]]) -> None:
         text = stream.text
         sent = text[s_start:s_end]
+        low = sent.lower()  # for the i/k/s-free pieces the case-insensitive patterns need (see sentence())
+        fsent = stream.folded[s_start:s_end] if stream.folded is not None else None
         # "Il tempo medio di evasione delle pratiche è pari a 1,87 giorni, ... al termine di 5 giorni"
-        for m in _AVERAGE_TIME.finditer(sent):
+        for m in finditer_folded(_AVERAGE_TIME, sent, fsent) if "tempo" in low else ():
             a = m.start("num") + s_start
             if not free(a, a + len(m.group("num"))):
                 continue
@@ -946,30 +1083,35 @@ class _Parser:
             taken.append((a, cand.end))
             cands.append(cand)
         # "due imprese risultate non ammissibili": zero admitted
-        for m in _NOT_ADMISSIBLE.finditer(sent):
+        for m in finditer_folded(_NOT_ADMISSIBLE, sent, fsent) if "ultat" in low else ():
             a = m.start() + s_start
             cands.append(_Candidate(a, m.end() + s_start, 0.0, collapse(m.group(0)), "imprese ammissibili", "admitted",
                                     "N.", (s_start, s_end)))
         # "– CNS, 3.019 e Digital DNA, 500 –" ... "complessivamente 3.519"
-        for m in _LABEL_COMMA_VALUE.finditer(sent):
+        for m in _LABEL_COMMA_VALUE.finditer(sent) if _COMMA_NUMBER.search(sent) else ():  # what it needs
             a = m.start("num") + s_start
             if free(a, a + len(m.group("num"))):
                 taken.append((a, a + len(m.group("num"))))
                 cands.append(_Candidate(a, a + len(m.group("num")), _value(m.group("num")) or 0.0,
                                         f"{m.group('label')}, {m.group('num')}", m.group("label"), "outputs", "N.",
                                         (s_start, s_end)))
-        for m in _TOTAL_WORD.finditer(sent):
+        for m in finditer_folded(_TOTAL_WORD, sent, fsent) if "compl" in low else ():
             a = m.start("num") + s_start
             if free(a, a + len(m.group("num"))) and cands:
                 taken.append((a, a + len(m.group("num"))))
                 cands.append(_Candidate(a, a + len(m.group("num")), _value(m.group("num")) or 0.0,
                                         collapse(m.group(0)), "totale", "outputs", "N.", (s_start, s_end)))
 
-    def years_and_baselines(self, text: str, s_start: int, s_end: int, cands: list[_Candidate]) -> None:
-        """Tie values to other years ("nel 2021 ... 7.386 certificati") and prior-year values to results."""
+    def years_and_baselines(self, text: str, fsent: str | None, s_start: int, s_end: int,
+                            cands: list[_Candidate]) -> None:
+        """Tie values to other years ("nel 2021 ... 7.386 certificati") and prior-year values to results.
+        `fsent` is the sentence folded by fold_for_literals (or None)."""
         sent = text[s_start:s_end]
-        against = [(m.start(), m.end()) for m in _AGAINST_ANY.finditer(sent)]
-        mentions = [(m.start() + s_start, int(m.group("year"))) for m in _YEAR_MENTION.finditer(sent)
+        low = sent.lower()  # for the i/k/s-free pieces the case-insensitive patterns need (see sentence())
+        against_matches = list(finditer_folded(_AGAINST_ANY, sent, fsent)) if "fronte" in low or "contro" in low else []
+        against = [(m.start(), m.end()) for m in against_matches]
+        years = finditer_folded(_YEAR_MENTION, sent, fsent) if "19" in sent or "20" in sent else ()
+        mentions = [(m.start() + s_start, int(m.group("year"))) for m in years
                     if not any(a <= m.start() < b for a, b in against)]
         for cand in cands:
             before = [y for pos, y in mentions if pos < cand.start]
@@ -986,7 +1128,7 @@ class _Parser:
                     other.baseline = (cand.raw.split()[0] if cand.raw[:1].isdigit() else cand.raw, cand.value)
                     break
         # "22.314 contro le 20.324 del 2021" / "512 a fronte delle 677 del 2021"
-        for m in _AGAINST_ANY.finditer(sent):
+        for m in against_matches:
             pos = m.start() + s_start
             prior = [c for c in cands if c.end <= pos + 1 and c.year is None and (c.kind == "pct") == bool(m.group("pct"))]
             if not prior:
@@ -1013,11 +1155,12 @@ class _Parser:
         if cand.kind == "money":
             before = re.sub(r"(?:€|\beuro|\s)+$", "", before, flags=re.I)
         after = text[cand.end:s_end]
-        cand.measure = self.measure_for(text, cand, before, after, earlier, subject)
+        cand.measure = self.measure_for(stream, cand, before, after, earlier, subject)
         return f"{collapse(subject)} - {cand.measure}"
 
-    def measure_for(self, text: str, cand: _Candidate, before: str, after: str, earlier: list[_Candidate],
+    def measure_for(self, stream: _Stream, cand: _Candidate, before: str, after: str, earlier: list[_Candidate],
                     subject: str) -> str:
+        text = stream.text
         s_start = cand.sentence[0]
         if cand.kind == "money":
             lead = re.sub(r"(?:€|\beuro|\s)+$", "", text[max(s_start, cand.start - 120):cand.start], flags=re.I)
@@ -1039,27 +1182,26 @@ class _Parser:
             return collapse(cand.noun) + (f" ({collapse(who.group(1))})" if who else "")
         words: list[str] = []
         if cand.noun_after:
-            tail = re.split(r"[,.;:()€\d–]", after, maxsplit=1)[0]
+            tail = _PHRASE_END.split(after, maxsplit=1)[0]
             phrase = cand.noun + " " + tail
             if re.match(r"complessiv[ei]\b", cand.raw, re.I):
                 phrase = f"{cand.noun} {cand.raw.split()[0]} {tail}"  # "complessive 22314 pratiche"
         else:
             # "pratiche complessivamente evase, vale a dire 22.314": the noun and its words printed before the number
-            at = text.lower().rfind(cand.noun.lower(), s_start, cand.start)
-            phrase = re.split(r"[,.;:()€\d–]", text[at:cand.start], maxsplit=1)[0] if at >= 0 else cand.noun
+            at = stream.lower.rfind(cand.noun.lower(), s_start, cand.start)
+            phrase = _PHRASE_END.split(text[at:cand.start], maxsplit=1)[0] if at >= 0 else cand.noun
         for word in collapse(phrase).split():
             if len(words) >= 4 or words and (word.lower() in _NAME_STOP or word[:1].isupper() and not word.isupper()
-                                             or re.search(r"(?:ando|endo)$", word)):
+                                             or _GERUND.search(word)):
                 break
             words.append(word)
         while len(words) > 1 and words[-1].lower() in _NAME_TRAILING:
             words.pop()
         measure = " ".join(words) or cand.noun
-        participle = any(re.search(r"(?:at[aeio]|it[aeio]|ut[aeio]|as[aeio]|ibil[ei]|ess[aeio]|ant[ei]|ent[ei])$", w)
-                         for w in words[1:])
+        participle = any(_PARTICIPLE_END.search(w) for w in words[1:])
         if cand.kind not in ("people", "contacts", "admitted") and not participle:
-            for pattern, cue in _VERB_CUES:
-                if re.search(pattern, before, re.I):
+            for pattern, cue in _VERB_CUE_PATTERNS:
+                if pattern.search(before):
                     measure += " " + _agree(cue, words[0] if words else cand.noun)
                     break
         when = None if cand.noun_after else re.search(r"\b(?:in|entro)\s+\d+\s+giorni(?:\s+lavorativi)?",
@@ -1082,13 +1224,15 @@ class _Parser:
             return collapse(label.group("label"))
         if found := _initiatives(text[s_start:cand.start]):
             return found[-1]
+        if item:
+            return None
         para = text.rfind("\n", 0, s_start) + 1
-        spans = [sp for sp in _sentences(text[para:s_start]) if text[para + sp[0]:para + sp[1]].strip()]
-        if spans and not item:
-            prev = _initiatives(text[para + spans[-1][0]:para + spans[-1][1]])
+        spans = [sp for sp in stream.sentences_between(para, s_start) if text[para + sp[0]:para + sp[1]].strip()]
+        if spans:
+            prev = stream.initiatives(para + spans[-1][0], para + spans[-1][1])
             if len(prev) == 1:
                 return prev[0]
-            lead = _initiatives(text[para + spans[0][0]:para + spans[0][1]]) if s_start - para < 1200 else []
+            lead = stream.initiatives(para + spans[0][0], para + spans[0][1]) if s_start - para < 1200 else []
             if lead:
                 return lead[0]
         return None
@@ -1105,22 +1249,28 @@ class _Parser:
     # -- restatements --------------------------------------------------------------------------------------
     def link_restatements(self) -> None:
         """A value printed again later (summary table, repeated paragraph, project summary) restates the first."""
-        seen: list[tuple[Reading, str, str]] = []
+        # Only an earlier reading of the same value and year can be restated: index them by (value, year) instead
+        # of scanning every earlier reading (quadratic in a long report).
+        seen: dict[tuple, list[tuple[Reading, str, str]]] = {}
+        words: dict[str, set[str]] = {}  # content words of each context, computed once
+        nouns = {id(r): _noun_of(r) for r, _, _ in self.readings_by_line}
+        # the initiative of a reading does not change here (a note appended after its "section: ..." leaves it)
+        initiatives = {id(r): _initiative_key(r) for r, _, _ in self.readings_by_line}
         for reading, kind, context in sorted(self.readings_by_line, key=lambda r: r[0].provenance.source_line):
-            if reading.actual_value is None or reading.year != self.year:
-                seen.append((reading, kind, context))
+            value = reading.actual_value
+            if value is None or reading.year != self.year or value != value:  # NaN equals nothing
+                seen.setdefault((value, reading.year), []).append((reading, kind, context))
                 continue
             line = reading.provenance.source_line
-            value = reading.actual_value
-            for prev, pkind, pcontext in reversed(seen):
+            for prev, pkind, pcontext in reversed(seen.get((value, reading.year), [])):
                 gap = line - prev.provenance.source_line
                 if prev.actual_value != value or prev.year != reading.year or gap < 6 or context == pcontext:
                     continue
-                noun_same = _noun_of(reading) == _noun_of(prev)
+                noun_same = nouns[id(reading)] == nouns[id(prev)]
                 distinctive = (kind == pkind == "money" and value >= 1000) or (value >= 1000 and noun_same)
-                similar = _similar(context, pcontext) >= 0.8 and noun_same
-                same_initiative = _initiative_key(reading) and _initiative_key(reading) == _initiative_key(prev) \
-                    and _compatible(kind, pkind)
+                similar = noun_same and _similar(_words(context, words), _words(pcontext, words)) >= 0.8
+                initiative = initiatives[id(reading)]
+                same_initiative = initiative and initiative == initiatives[id(prev)] and _compatible(kind, pkind)
                 table = reading.table_role in ("summary", "detail") and prev.table_role == "prose" and gap <= 90 and (
                     value >= 100 or _compatible(kind, pkind))
                 if distinctive or similar or same_initiative or table:
@@ -1128,15 +1278,45 @@ class _Parser:
                     reading.notes = (reading.notes + "; " if reading.notes else "") + \
                         f"restates line {prev.provenance.source_line}"
                     break
-            seen.append((reading, kind, context))
+            seen.setdefault((value, reading.year), []).append((reading, kind, context))
+
+
+def _may_start_with_digit(text: str) -> bool:
+    """Whether the first non-blank character can be a digit (what _NUMBERED_ITEM and _ENUM_ITEM need)."""
+    first = text[:1]
+    return first.isdigit() or first.isspace()
+
+
+def _ends_in_number(text: str) -> bool:
+    """What _LABEL_VALUE needs: the line ends (trailing whitespace aside) with a digit or a "."."""
+    last = text.rstrip()[-1:]
+    return last == "." or last.isdigit()
+
+
+def _mentions_staff(body: list[tuple[int, str]]) -> bool:
+    """A line speaks of personnel costs or workstations ("spese di personale", "postazioni lavorative").
+
+    The lines are searched at once, joined by NUL: no match can take in a NUL, so the text holds a match exactly
+    when a line does.
+    """
+    joined = "\x00".join(t for _, t in body)
+    folded = fold_for_literals(joined)
+    if folded is not None and "personale" not in folded and "postazioni" not in folded:
+        return False  # every match holds one of the two words
+    return search_folded(_STAFF_MENTION, joined, folded) is not None
 
 
 def _has_count(text: str) -> bool:
     """A number followed by what it counts ("n.7 imprese", "23 domande")."""
-    for m in _NUM_TOKEN.finditer(text):
-        if _NOUN_RE.match(text[m.end():].lstrip()) or m.group("nprefix"):
+    if not _ANY_DIGIT.search(text):
+        return False  # both tests below need a digit
+    folded = fold_for_literals(text)  # the case-insensitive patterns run as case-sensitive twins on it
+    for m in finditer_folded(_NUM_TOKEN, text, folded):
+        rest = text[m.end():].lstrip()
+        if match_folded(_NOUN_RE, rest, folded[len(text) - len(rest):] if folded is not None else None) \
+                or m.group("nprefix"):
             return True
-    return bool(re.search(r"\bn\s*[.°]\s*\d", text, re.I))
+    return search_folded(_N_NUMBER, text, folded) is not None
 
 
 def _noun_class(text: str) -> str:
@@ -1144,8 +1324,8 @@ def _noun_class(text: str) -> str:
     if not m:
         return "other"
     noun = m.group("noun").lower()
-    for pattern, kind in _NOUNS:
-        if re.fullmatch(pattern, noun, re.I):
+    for pattern, kind in _NOUN_PATTERNS:
+        if pattern.fullmatch(noun):
             return kind
     return "other"
 
@@ -1159,8 +1339,8 @@ def _noun_of(reading: Reading) -> str:
 def _initiative_key(reading: Reading) -> str | None:
     """The initiative named in a reading's sentence (not its section heading), to tie a restatement elsewhere."""
     head = reading.indicator_name.rsplit(" - ", 1)[0]
-    section = re.match(r"section: ([^;]*)", reading.notes or "")
-    if not re.match(r"(?:Bando|Progetto|Concorso|Festival)\b", head) or section and section.group(1) == head:
+    section = _SECTION_NOTE.match(reading.notes or "")
+    if not _INITIATIVE_HEAD.match(head) or section and section.group(1) == head:
         return None
     return re.sub(r"\s+(?:19|20)\d\d$", "", slug(head))
 
@@ -1170,21 +1350,27 @@ def _compatible(a: str, b: str) -> bool:
     return a == b or any(a in g and b in g for g in groups)
 
 
-def _similar(a: str, b: str) -> float:
+def _words(text: str, cache: dict[str, set[str]]) -> set[str]:
+    """The content words of a sentence (memoised in `cache`)."""
+    if text not in cache:
+        cache[text] = set(_CONTENT_WORD.findall(text.lower()))
+    return cache[text]
+
+
+def _similar(wa: set[str], wb: set[str]) -> float:
     """Share of content words two sentences have in common (a paragraph printed twice scores near 1)."""
-    wa, wb = set(re.findall(r"[a-zà-ù]{4,}", a.lower())), set(re.findall(r"[a-zà-ù]{4,}", b.lower()))
     if len(wa) < 10 or len(wb) < 10:
         return 0.0
     return len(wa & wb) / min(len(wa), len(wb))
 
 
-def _money_decision(window: str) -> bool | None:
+def _money_decision(window: str, folded: str | None) -> bool | None:
     """The cue nearest before an amount decides: granted (contributi, concessi...) or allocated/spent."""
     last_pos, last = -1, None
-    for m in _MONEY_POSITIVE.finditer(window):
+    for m in finditer_folded(_MONEY_POSITIVE, window, folded):
         if m.start() > last_pos:
             last_pos, last = m.start(), True
-    for m in _MONEY_NEGATIVE.finditer(window):
+    for m in finditer_folded(_MONEY_NEGATIVE, window, folded):
         if m.start() > last_pos:
             last_pos, last = m.start(), False
     return last
@@ -1193,6 +1379,9 @@ def _money_decision(window: str) -> bool | None:
 _INITIATIVE = re.compile(r"(?P<kind>\b(?:Bando|bando|Progetto|progetto|Concorso|Festival|Fondo\s+Perequativo)|"
                          r"(?:(?<=\bal\s)|(?<=\balla\s))(?:Festa|Salone))\s+"
                          r"(?P<rest>(?:[^.;:()€]|\.(?=\S)){3,120})")
+_INITIATIVE_WORDS = ("ando", "rogetto", "Concorso", "Festival", "Fondo", "Festa", "Salone")  # one is in every match
+# Where a match of _INITIATIVE can start: its leading \b and lookbehinds keep the regex engine from skipping ahead.
+_INITIATIVE_START = re.compile(r"[Bb]ando|[Pp]rogetto|Concorso|F(?:estival|ondo|esta)|Salone")
 _INITIATIVE_STOP = re.compile(r"[,–]|\s(?:che|è|ha|hanno|ed?|dedicat\w*|finanziat\w*|volt[oa]|rivolt[oa]|promoss[oa]|con|nel|"
                               r"nell\w*|sono|si|su\s+cui|misura|bando|finalizzat\w*|iniziativa|in\s+occasione|in\s+collaborazione|"
                               r"a\s+favore|le\s+risorse|\d+\s+(?:imprese|aziende))\b")
@@ -1212,6 +1401,9 @@ _VERB_CUES = (
 )
 
 
+_VERB_CUE_PATTERNS = tuple((re.compile(pattern, re.I), cue) for pattern, cue in _VERB_CUES)
+
+
 def _agree(stem: str, noun: str) -> str:
     """"realizzat" + "iniziative" → "realizzate"; "partecipant" + "imprese" → "partecipanti"."""
     last = "e" if re.search(r"[zs]ioni$", noun.lower()) else noun[-1:].lower()
@@ -1220,10 +1412,24 @@ def _agree(stem: str, noun: str) -> str:
     return stem + {"e": "e", "i": "i", "a": "a", "o": "o"}.get(last, "i")
 
 
+def _initiative_matches(text: str) -> Iterator[re.Match[str]]:
+    """_INITIATIVE.finditer(text), trying the pattern only where one of its words starts (match() at a position
+    still reads the characters before it for \\b and the lookbehinds, as finditer does)."""
+    pos = 0
+    while start := _INITIATIVE_START.search(text, pos):
+        if m := _INITIATIVE.match(text, start.start()):
+            yield m
+            pos = m.end()  # never empty: the name needs 3+ characters
+        else:
+            pos = start.start() + 1
+
+
 def _initiatives(text: str) -> list[str]:
     """Initiatives named in a text: "Bando Voucher Digitali I4.0 Lombardia Base 2022", "Progetto “...”"."""
+    if not any(word in text for word in _INITIATIVE_WORDS):
+        return []  # _INITIATIVE cannot match: a few substring tests instead of a scan
     out = []
-    for m in _INITIATIVE.finditer(text):
+    for m in _initiative_matches(text):
         rest = m.group("rest").strip()
         if rest[:1] in _QUOTES:
             close = re.search(r"[”\"»]", rest[1:])
@@ -1249,6 +1455,7 @@ def heading_words(text: str) -> str:
     return t if len(t) <= 90 else t[:90].rsplit(" ", 1)[0]
 
 
+_SENTENCE_BREAK = re.compile(r"\n|[.;!?](?=\s+[A-ZÀ-Ý•●“\"(\-])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Za-z]{1,3}|\b(?:art|ecc|pag|cfr|es|ss|spa|srl|scarl)|\.[A-Z])\.$", re.I)
 
 
@@ -1256,8 +1463,10 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: at ". " / "; " before a capital, and at list-item breaks (newlines)."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"\n|[.;!?](?=\s+[A-ZÀ-Ý•●“\"(\-])", text):
-        if m.group(0) != "\n" and _ABBREVIATION.search(text[max(0, m.start() - 6):m.end()]):
+    for m in _SENTENCE_BREAK.finditer(text):
+        # an abbreviation ends with "." right after a letter (a cheap test before the pattern)
+        if m.group(0) == "." and text[m.start() - 1:m.start()].isalpha() and \
+                _ABBREVIATION.search(text[max(0, m.start() - 6):m.end()]):
             continue
         end = m.end()
         if end > start:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ccperf.extract.linking import link_restatements, name_similarity
+from ccperf.extract.linking import link_restatements, most_similar
 from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.text import tab_cells
@@ -369,11 +369,12 @@ class _Parser:
         before = list(_QUOTED.finditer(text, previous_end, m.start()))
         after = [q for q in _QUOTED.finditer(text, m.end()) if q.start() < m.end() + 80]
         detail = [r for s in self.objectives for r in s.readings]
+        names = [r.indicator_name for r in detail]
         original = None
         for q in [*reversed(before), *after[:1]]:
-            candidates = [r for r in detail if name_similarity(q.group("q"), r.indicator_name) >= 0.7]
-            if candidates:
-                original = max(candidates, key=lambda r: name_similarity(q.group("q"), r.indicator_name))
+            index = most_similar(q.group("q"), names, 0.7)
+            if index is not None:
+                original = detail[index]
                 break
         if original is None:
             return  # a revision of an objective or a target we cannot tie to an indicator: prose only

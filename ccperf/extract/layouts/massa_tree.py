@@ -24,11 +24,10 @@ The occurrence in section 3.1/3.2 is the detail reading; the tree, p.4, unit and
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
-from ccperf.extract.linking import name_similarity
+from ccperf.extract.linking import most_similar, ratio_at_least
 from ccperf.extract.numbers import collapse, excel_serial_to_date, parse_date, parse_number
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
 from ccperf.extract.vocab import slug
@@ -38,6 +37,7 @@ LAYOUT_NAME = "massa_tree"
 
 # -- tokens ---------------------------------------------------------------------------------------------------
 _PCT = r"-?\d[\d.]*(?:,\d+)?\s?%"
+_PCT_RE = re.compile(_PCT)
 _DATE_TOKEN = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _VALUE_TOKEN = re.compile(r"^(?:\d{1,2}/\d{1,2}/\d{4}|-?\d[\d.]*(?:,\d+)?%?|-{3})$")
 _PCT_TOKEN = re.compile(r"^-?\d[\d.]*(?:,\d+)?%$")
@@ -63,8 +63,31 @@ _UNIT_HEADING = re.compile(
     rf"(?P<pct>{_PCT})")
 _SG_HEADING = re.compile(r"^\s*Obiettivi del\s+(?P<code>S\.\s?G\.?)\s*$")
 _PO_HEADING = re.compile(r"^\s*(?P<code>P\.?\s?O\.?\s*\d+)\s*[–-]\s*(?P<title>\S.*?)\s*$")
+# -- prose facts ---------------------------------------------------------------------------------------------
+_AREAS_COUNT = re.compile(r"\b(\w+)\s+(?:seguenti\s+)?aree strategiche")
+_STRATEGIC_COUNT = re.compile(r"\bin\s+(\w+)\s+obiettivi strategici")
+_LEVEL_COUNT = re.compile(r"^\W*Obiettivi (Strategici|Operativi)\s+n\.\s*(\d+)")
+_ENTITY_SCORE = re.compile(r"nella misura percentuale complessiva pari al\s+(" + _PCT + ")")
+_HEADCOUNT_TOTAL = re.compile(r"^\s*Totale\s+\d+\s+\d+,\d+\s+\d+\s+\d+,\d+\s*$")
+_BUDGET_HEADING = re.compile(r"^\s*Gestione corrente\s*$")
+_RACCORDO_HEADING = re.compile(r"AREE STRATEGICHE\s+OBIETTIVI STRATEGICI")
+_STRATEGIC_HEADING = re.compile(r"Rendicontazione degli obiettivi strategici", re.I)
+_OPERATIONAL_HEADING = re.compile(r"Rendicontazione degli obiettivi operativi", re.I)
+_SECTION_3_3 = re.compile(r"^\s*3\.3\s*-")
+_TOP_HEADING = re.compile(r"INDICATORI PIU.?\s+SIGNIFICATIVI")
+_BSC_HEADING = re.compile(r"^\s*PIRA\s+Ob/Ind")
+_SPACES = re.compile(r"\s+")
 _CHAPTER = re.compile(r"^\s*(?P<n>\d)\.\s+(?P<title>[A-ZÀ-Ú][A-ZÀ-Ú'’ ]{3,})")
-_FOOTER = re.compile(r"\[Digitare il testo\]")
+_FOOTER_TEXT = "[Digitare il testo]"
+_TOKEN = re.compile(r"\S+")
+_CUT_BEFORE_VOWEL = re.compile(r"[a-zà-ù]{5,}[b-df-hj-np-tv-z]$")
+_LONE_VOWEL = re.compile(r"^[aeiou](?:\s|$)")
+_SO_CODE = re.compile(r"^[SO]\d")
+_OPERATOR_TEXT = re.compile(r">\s*=|=\s*>|<\s*=|=\s*<|≥|≤|>|<|=")
+_SHORT_NUMBER_LINE = re.compile(r"\s*(\d{1,3})\s*")
+_SPLIT_DATE = re.compile(r"(\d{1,2}/\d{1,2}/(\d{1,3}))\s*$")
+_DECIMAL_AT_END = re.compile(r"\d,\d+\s*$")
+_PERCENT_LINE = re.compile(r"\s*%\s*(?P<rest>.*)")
 
 # -- table roles / kinds --------------------------------------------------------------------------------------
 UNIT, TREE, STRATEGIC, OPERATIONAL, INDIVIDUAL, TOP = "unit", "tree", "strategic", "operational", "individual", "top"
@@ -98,11 +121,16 @@ def _norm_chars(text: str) -> str:
 
 def _split_value_suffix(text: str) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
     """(text tokens, trailing value tokens) of a line, each token as (text, start, end)."""
-    toks = [(t.group(0), t.start(), t.end()) for t in re.finditer(r"\S+", text)]
+    toks = [(t.group(0), t.start(), t.end()) for t in _TOKEN.finditer(text)]
     n = len(toks)
     while n > 0 and _VALUE_TOKEN.match(toks[n - 1][0]):
         n -= 1
     return toks[:n], toks[n:]
+
+
+def _is_anchor(text: str) -> bool:
+    """A values line (_ANCHOR); its two percentages need two "%" (a cheap test before the backtracking match)."""
+    return text.count("%") >= 2 and _ANCHOR.match(text) is not None
 
 
 def _is_value_line(text: str) -> bool:
@@ -124,7 +152,7 @@ def algoritmo_operator(text: str | None) -> str | None:
     """The comparison an Algoritmo cell states: a symbol ("% … >= 85%", "=2", "(>= 80%)"), else "entro" (<=)."""
     if not text:
         return None
-    m = re.search(r">\s*=|=\s*>|<\s*=|=\s*<|≥|≤|>|<|=", text)
+    m = _OPERATOR_TEXT.search(text)
     if m:
         op = re.sub(r"\s+", "", m.group(0))
         return {"=>": ">=", "=<": "<=", "≥": ">=", "≤": "<="}.get(op, op)
@@ -159,7 +187,7 @@ def join_wrapped(lines: list[str]) -> str:
         line = collapse(line)
         if not line:
             continue
-        if out and re.search(r"[a-zà-ù]{5,}[b-df-hj-np-tv-z]$", out) and re.match(r"^[aeiou](?:\s|$)", line):
+        if out and _CUT_BEFORE_VOWEL.search(out) and _LONE_VOWEL.match(line):
             out += line
         else:
             out = f"{out} {line}" if out else line
@@ -169,19 +197,24 @@ def join_wrapped(lines: list[str]) -> str:
 # ==============================================================================================================
 # Lines after repairing the flattening: page footers removed, split dates and "100,0" ⏎ "%" joined
 # ==============================================================================================================
-@dataclass
+@dataclass(slots=True)  # one per line: slots make them cheaper to create and read
 class _Line:
     no: int
     text: str
+    blank: bool = False  # as `not text.strip()`; a field, not a property: it is read for every line many times
 
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
+    @classmethod
+    def of(cls, no: int, text: str) -> _Line:
+        return cls(no, text, not text or text.isspace())
+
+    def set_text(self, text: str) -> None:
+        """The only way to change a line's text: keeps `blank` in step."""
+        self.text, self.blank = text, not text or text.isspace()
 
 
 def prepare_lines(numbered: list[tuple[int, str]]) -> tuple[list[_Line], dict[int, str]]:
     """Lines with page footers blanked and cells split mid-token rejoined; returns the repairs by line."""
-    lines = [_Line(n, t.rstrip("\r\n")) for n, t in numbered]
+    lines = [_Line.of(n, t.rstrip("\r\n")) for n, t in numbered]
     repairs: dict[int, str] = {}
 
     def next_filled(i: int, limit: int = 3) -> int | None:
@@ -190,31 +223,34 @@ def prepare_lines(numbered: list[tuple[int, str]]) -> tuple[list[_Line], dict[in
                 return j
         return None
 
+    # Cheap substring checks first: each pattern needs that text, and almost no line has it.
     for i, line in enumerate(lines):
-        if _FOOTER.search(line.text):
-            line.text = ""
+        if _FOOTER_TEXT in line.text:
+            line.set_text("")
             j = next_filled(i)
-            if j is not None and re.fullmatch(r"\s*\d{1,3}\s*", lines[j].text):
-                lines[j].text = ""  # the page number under the footer
+            if j is not None and _SHORT_NUMBER_LINE.fullmatch(lines[j].text):
+                lines[j].set_text("")  # the page number under the footer
             continue
+        # Both repairs below need the line to end (blanks aside) with a digit: a cheap test first.
+        ends_in_digit = line.text.rstrip()[-1:].isdigit()
         # "12/12/201" ⏎ "9": a date split inside its year
-        m = re.search(r"(\d{1,2}/\d{1,2}/(\d{1,3}))\s*$", line.text)
+        m = _SPLIT_DATE.search(line.text) if ends_in_digit and "/" in line.text else None
         if m:
             j = next_filled(i)
-            if j is not None and (dm := re.fullmatch(r"\s*(\d{1,3})\s*", lines[j].text)):
+            if j is not None and (dm := _SHORT_NUMBER_LINE.fullmatch(lines[j].text)):
                 year = m.group(2) + dm.group(1)
                 if len(year) == 4 and 1990 <= int(year) <= 2099:
                     repairs[line.no] = f"'{m.group(1)}'+'{dm.group(1)}' (l.{line.no}-{lines[j].no})"
-                    line.text = line.text[: m.end(1)] + dm.group(1)
-                    lines[j].text = ""
+                    line.set_text(line.text[: m.end(1)] + dm.group(1))
+                    lines[j].set_text("")
                     continue
         # "100,0" ⏎ "%": a percentage split from its sign (objective rows of section 3.2)
-        if re.search(r"\d,\d+\s*$", line.text):
+        if ends_in_digit and "," in line.text and _DECIMAL_AT_END.search(line.text):
             j = next_filled(i)
-            if j is not None and re.fullmatch(r"\s*%\s*(?P<rest>.*)", lines[j].text):
-                rest = re.fullmatch(r"\s*%\s*(?P<rest>.*)", lines[j].text).group("rest")
-                line.text = line.text.rstrip() + "%" + (" " + rest if rest else "")
-                lines[j].text = ""
+            if j is not None and (pm := _PERCENT_LINE.fullmatch(lines[j].text)):
+                rest = pm.group("rest")
+                line.set_text(line.text.rstrip() + "%" + (" " + rest if rest else ""))
+                lines[j].set_text("")
     return lines, repairs
 
 
@@ -250,8 +286,12 @@ def _consume(text: str, ref: _NameRef, pos: int) -> tuple[int, int]:
     """
     norm = ref.norm
     start = pos
+    lowered = text.replace("’", "'").lower()
+    squeezed = "".join(lowered.split())  # the characters the loop below compares (isspace ones are skipped)
+    if norm.startswith(squeezed, pos):
+        return len(text), pos + len(squeezed)  # the whole text continues the reference: the loop's result
     i = 0
-    for i, ch in enumerate(text.replace("’", "'").lower()):
+    for i, ch in enumerate(lowered):
         if ch.isspace():
             continue
         if pos < len(norm) and norm[pos] == ch:
@@ -272,8 +312,9 @@ def _fuzzy_consume(text: str, ref: _NameRef, pos: int) -> int | None:
         return None
     best, best_len = 0.0, 0
     for n in range(max(1, len(line) - 4), min(len(rest), len(line) + 4) + 1):
-        ratio = difflib.SequenceMatcher(None, line, rest[:n], autojunk=False).ratio()
-        if ratio > best:
+        # Only a ratio of 0.9 or more is used, and only a strictly better one replaces the best.
+        ratio = ratio_at_least(line, rest[:n], max(best, 0.9))
+        if ratio is not None and ratio > best:
             best, best_len = ratio, n
     return pos + best_len if best >= 0.9 else None
 
@@ -414,38 +455,43 @@ class _Parser:
                 self.sections.append(current)
             current = _Section(kind, i, len(self.lines), heading_line=self.lines[i].no, **kw)
 
+        # Each heading pattern runs only on lines holding text it needs (a substring test is far cheaper); for the
+        # case-insensitive ones that text is "rend", lower-cased and free of i/k/s (which IGNORECASE also matches
+        # to other Unicode letters).
         for i, line in enumerate(self.lines):
             text = line.text
             if line.blank:
                 continue
-            if m := _UNIT_HEADING.match(text):
+            # (a heading "Rendicontazione degli obiettivi ..." is at least 41 characters long)
+            rend = len(text) >= 41 and "rend" in text.lower()
+            if "Risultato ambito" in text and (m := _UNIT_HEADING.match(text)):
                 open_(UNIT, i, code=m.group("code"), title=collapse(m.group("title")), result_raw=m.group("pct"),
                       label=collapse(text))
-            elif re.search(r"Albero della performance", text) and len(text) < 80:
+            elif "Albero della performance" in text and len(text) < 80:
                 open_(TREE, i)
-            elif re.search(r"Rendicontazione degli obiettivi strategici", text, re.I):
+            elif rend and _STRATEGIC_HEADING.search(text):
                 open_(STRATEGIC, i)
-            elif re.search(r"Rendicontazione degli obiettivi operativi", text, re.I):
+            elif rend and _OPERATIONAL_HEADING.search(text):
                 open_(OPERATIONAL, i)
-            elif re.match(r"^\s*3\.3\s*-", text) or re.search(r"Valutazione complessiva della performance", text):
+            elif "3.3" in text and _SECTION_3_3.match(text) or "Valutazione complessiva della performance" in text:
                 open_("other", i)
-            elif re.search(r"INDICATORI PIU.?\s+SIGNIFICATIVI", text):
+            elif "SIGNIFICATIVI" in text and _TOP_HEADING.search(text):
                 open_(TOP, i)
-            elif re.search(r"PERFORMANCE DI ENTE", text) and current is not None and current.kind == "chapter1":
+            elif "PERFORMANCE DI ENTE" in text and current is not None and current.kind == "chapter1":
                 open_("scores", i)
-            elif re.match(r"^\s*PIRA\s+Ob/Ind", text):
+            elif "PIRA" in text and _BSC_HEADING.match(text):
                 open_("bsc", i)
-            elif re.search(r"OBIETTIVI INDIVIDUALI ASSEGNATI", text):
+            elif "OBIETTIVI INDIVIDUALI ASSEGNATI" in text:
                 open_("individual_summary", i)
-            elif m := _SG_HEADING.match(text):
-                open_(INDIVIDUAL, i, code=re.sub(r"\s+", "", m.group("code")), title=collapse(text),
+            elif "Obiettivi del" in text and (m := _SG_HEADING.match(text)):
+                open_(INDIVIDUAL, i, code=_SPACES.sub("", m.group("code")), title=collapse(text),
                       label=collapse(text))
-            elif (m := _PO_HEADING.match(text)) and current is not None and current.kind in (
-                    INDIVIDUAL, "individual_summary"):
+            elif current is not None and current.kind in (INDIVIDUAL, "individual_summary") and (
+                    m := _PO_HEADING.match(text)):
                 code = re.sub(r"\s+", " ", re.sub(r"P\.?\s?O\.?\s*", "PO ", m.group("code"))).strip()
                 open_(INDIVIDUAL, i, code=code, title=collapse(m.group("title")),
                       label=f"{code} - {collapse(m.group('title'))}")
-            elif m := _CHAPTER.match(text):
+            elif "." in text and (m := _CHAPTER.match(text)):
                 open_("chapter1" if m.group("n") == "1" else "other", i)
         if current is not None:
             current.end = len(self.lines)
@@ -460,6 +506,8 @@ class _Parser:
             text = self.lines[i].text
             if self.lines[i].blank:
                 continue
+            if not "A" <= text.lstrip()[:1] <= "Z":
+                continue  # every marker starts (after blanks) with an upper-case ASCII letter
             if _TYPE_ONLY.match(text):
                 out.append((i, "type"))
             elif _CODE_LINE.match(text):
@@ -485,7 +533,7 @@ class _Parser:
         state: dict[str, _ObjState | None] = {"AS": None, "OS": None, "OO": None}
         first = marks[0][0] if marks else section.end
         if section.kind in (UNIT, INDIVIDUAL) and any(
-                _ANCHOR.match(self.lines[k].text) for k in range(section.start + 1, first)):
+                _is_anchor(self.lines[k].text) for k in range(section.start + 1, first)):
             self.quarantine(section.start, first, "values line before the first indicator row of the table")
         for n, (i, kind) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else section.end
@@ -538,18 +586,18 @@ class _Parser:
                 title_line = line_no
                 text, phase = cm.group("title"), "title"
             if phase == "title":
-                pm = re.search(_PCT, text)
+                pm = _PCT_RE.search(text)
                 if pm is None:
                     title_parts.append(text)
                     continue
                 title_parts.append(text[: pm.start()])
-                pcts = re.findall(_PCT, text)
-                tail = re.sub(_PCT, "", text[pm.start():]).strip()
+                pcts = _PCT_RE.findall(text)
+                tail = _PCT_RE.sub("", text[pm.start():]).strip()
                 office += tail.split() if tail else []
                 phase = "after"
                 continue
             if not office and re.fullmatch(rf"(?:{_PCT}\s*)+", text):
-                pcts += re.findall(_PCT, text)  # "100,0" ⏎ "%" ⏎ "16,0%": the next column on its own line
+                pcts += _PCT_RE.findall(text)  # "100,0" ⏎ "%" ⏎ "16,0%": the next column on its own line
                 continue
             office += text.split()
         if code is None:
@@ -672,7 +720,7 @@ class _Parser:
             text = first_text if k == start else self.lines[k].text
             if self.lines[k].blank:
                 continue
-            m = _ANCHOR.match(text)
+            m = _ANCHOR.match(text) if text.count("%") >= 2 else None  # the two percentages it ends with
             if m:
                 return k, m
         return None
@@ -959,7 +1007,7 @@ class _Parser:
         seg = self.ctx.segment
         kind = section.kind
         target_raw, actual_raw = values.target_raw, values.actual_raw
-        is_frd = not re.match(r"^[SO]\d", code)
+        is_frd = not _SO_CODE.match(code)
         # objective
         if kind in (UNIT, INDIVIDUAL):
             assert unit_obj is not None
@@ -1082,7 +1130,7 @@ class _Parser:
                 text = self.lines[k].text.strip()
                 if not text:
                     continue
-                if re.fullmatch(_PCT, text):
+                if _PCT_RE.fullmatch(text):
                     pct, last = text.replace(" ", ""), k
                     break
                 name_parts.append(text)
@@ -1122,7 +1170,7 @@ class _Parser:
                 if tm:
                     persp.append(text[: tm.start()])
                     code = re.sub(r"\s*:\s*$", "", re.sub(r"\s+", " ", tm.group("code"))).strip()
-                    pm = re.search(_PCT, tm.group("title"))
+                    pm = _PCT_RE.search(tm.group("title"))
                     if pm:
                         self.bsc_notes.setdefault(code, []).append(
                             f"BSC table l.{self.lines[k].no}: % Realizz parametrata {pm.group(0)}")
@@ -1207,7 +1255,7 @@ class _Parser:
     # -- preface raccordo table: areas A/B/C ----------------------------------------------------------------------------
     def parse_raccordo(self) -> None:
         start = next((i for i, ln in enumerate(self.lines)
-                      if re.search(r"AREE STRATEGICHE\s+OBIETTIVI STRATEGICI", ln.text)), None)
+                      if "AREE STRATEGICHE" in ln.text and _RACCORDO_HEADING.search(ln.text)), None)
         if start is None:
             return
         area_re = re.compile(r"^\s*(?P<code>[A-Z])\.\s*-\s*(?P<title>.+)$")
@@ -1248,17 +1296,18 @@ class _Parser:
     # -- facts stated in prose -------------------------------------------------------------------------------------------
     def parse_prose_facts(self) -> None:
         lines = self.lines
+        # Each pattern runs only on lines holding a piece of text it needs.
         for i, line in enumerate(lines):
             text = line.text
-            if m := re.search(r"\b(\w+)\s+(?:seguenti\s+)?aree strategiche", text):
+            if "aree strategiche" in text and (m := _AREAS_COUNT.search(text)):
                 n = _NUMBER_WORDS.get(m.group(1).lower()) or (int(m.group(1)) if m.group(1).isdigit() else None)
                 if n:
                     self.fact(line.no, "count_areas", float(n), "N.", text)
-            if m := re.search(r"\bin\s+(\w+)\s+obiettivi strategici", text):
+            if "obiettivi strategici" in text and (m := _STRATEGIC_COUNT.search(text)):
                 n = _NUMBER_WORDS.get(m.group(1).lower())
                 if n:
                     self.fact(line.no, "count_strategic_objectives", float(n), "N.", text)
-            if m := re.match(r"^\W*Obiettivi (Strategici|Operativi)\s+n\.\s*(\d+)", text):  # after a bullet
+            if "Obiettivi " in text and (m := _LEVEL_COUNT.match(text)):  # after a bullet
                 level = "strategic" if m.group(1) == "Strategici" else "operational"
                 self.fact(line.no, f"count_{level}_objectives", float(m.group(2)), "N.", text)
                 for k in range(i + 1, min(len(lines), i + 12)):
@@ -1269,10 +1318,10 @@ class _Parser:
                         pct = _value_of(sm.group(2).replace(" ", ""))
                         status = "achieved" if pct == 100 else "not_achieved" if pct == 0 else "partially_achieved"
                         self.fact(lines[k].no, f"count_{level}_objectives_{status}", float(sm.group(1)), "N.", sub)
-            if m := re.search(r"nella misura percentuale complessiva pari al\s+(" + _PCT + ")", text):
+            if "nella misura" in text and (m := _ENTITY_SCORE.search(text)):
                 quote = collapse(lines[i - 2].text + " " + text) if i >= 2 else text
                 self.fact(line.no, "performance_entity", _value_of(m.group(1).replace(" ", "")), "%", quote)
-            if re.match(r"^\s*Totale\s+\d+\s+\d+,\d+\s+\d+\s+\d+,\d+\s*$", text):
+            if "Totale" in text and _HEADCOUNT_TOTAL.match(text):
                 self.headcount(i)
         self.budget_facts()
 
@@ -1290,7 +1339,8 @@ class _Parser:
 
     def budget_facts(self) -> None:
         """Totals of the 'Gestione corrente' table (Preventivo, Preventivo aggiornato, Consuntivo)."""
-        start = next((i for i, ln in enumerate(self.lines) if re.match(r"^\s*Gestione corrente\s*$", ln.text)), None)
+        start = next((i for i, ln in enumerate(self.lines)
+                      if "Gestione corrente" in ln.text and _BUDGET_HEADING.match(ln.text)), None)
         if start is None:
             return
         amount = r"-?\s?\d{1,3}(?:\.\d{3})*,\d{2}"
@@ -1367,7 +1417,8 @@ class _Parser:
                 if not candidates:
                     r.notes = f"{r.notes}; no 3.1/3.2 or albero row for this code"
                     continue
-                best = max(candidates, key=lambda c: name_similarity(r.indicator_name, c.indicator_name))
+                # without a minimum there always is a most similar candidate (the first one on a tie)
+                best = candidates[most_similar(r.indicator_name, [c.indicator_name for c in candidates]) or 0]
                 r.restates_line = best.provenance.source_line
                 r.notes = f"{r.notes}; restates l.{best.provenance.source_line}"
                 if best.actual_raw and r.actual_raw and best.actual_raw != r.actual_raw:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ccperf.extract.linking import best_original, name_similarity, normalise_name
+from ccperf.extract.linking import best_original, normalise_name, similarity_at_least
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number, strip_html
 from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
-from ccperf.extract.text import tab_cells
+from ccperf.extract.text import fold_for_literals, tab_cells
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
 LAYOUT_NAME = "pavia_bsc"
@@ -301,26 +301,37 @@ class _Parser:
 
     def context_facts(self, line_no: int, text: str) -> None:
         year = self.ctx.segment.year
-        if m := re.search(r"imprese\s+registrate[^.]*?pari\s+a\s+(?P<reg>\d[\d.]*)\s+unità,?\s+delle\s+quali\s+"
-                          r"(?P<act>\d[\d.]*)\s+attive", text, re.I):
+        folded = fold_for_literals(text)
+
+        def has(word: str) -> bool:
+            """Whether the text holds `word` (lower-case ASCII) in any case: a cheap test before a case-insensitive
+            pattern that needs it is scanned."""
+            return folded is None or word in folded
+
+        if has("registrate") and (m := re.search(r"imprese\s+registrate[^.]*?pari\s+a\s+(?P<reg>\d[\d.]*)\s+unità,?\s+delle\s+quali\s+"
+                          r"(?P<act>\d[\d.]*)\s+attive", text, re.I)):
             self.fact(line_no, "count_firms_registered", parse_number(m.group("reg")), "count", m.group(0))
             self.fact(line_no, "count_firms_active", parse_number(m.group("act")), "count", m.group(0))
-        if m := re.search(r"tasso\s+di\s+copertura.{0,200}?è\s+del\s+(?P<p>\d[\d,]*)\s*%", text, re.I):
+        if has("copertura") and (m := re.search(r"tasso\s+di\s+copertura.{0,200}?è\s+del\s+(?P<p>\d[\d,]*)\s*%", text,
+                                                re.I)):
             self.fact(line_no, "staff_coverage_pct", parse_number(m.group("p")), "%", m.group(0))
-        if m := re.search(r"in\s+servizio.{0,200}?risulta\s+di\s+n\.\s*(?P<n>\d+)\s+unità,?\s+pari\s+al\s+(?P<p>\d[\d,]*)\s*%",
-                          text, re.I):
+        if has("servizio") and (m := re.search(
+                r"in\s+servizio.{0,200}?risulta\s+di\s+n\.\s*(?P<n>\d+)\s+unità,?\s+pari\s+al\s+(?P<p>\d[\d,]*)\s*%",
+                text, re.I)):
             self.fact(line_no, "staff_in_service", parse_number(m.group("n")), "count", m.group(0))
             self.fact(line_no, "staff_in_service_coverage_pct", parse_number(m.group("p")), "%", m.group(0))
-        if m := re.search(r"(?P<w>\d+)\s+donne\s+e\s+(?P<m>\d+)\s+uomini", text, re.I):
+        if has("donne") and (m := re.search(r"(?P<w>\d+)\s+donne\s+e\s+(?P<m>\d+)\s+uomini", text, re.I)):
             self.fact(line_no, "staff_women", parse_number(m.group("w")), "count", m.group(0))
             self.fact(line_no, "staff_men", parse_number(m.group("m")), "count", m.group(0))
-        if m := re.search(r"(?P<p>\d[\d,]*)\s*%\s+del\s+personale\s+è\s+di\s+genere\s+femminile", text, re.I):
+        if has("femminile") and (m := re.search(r"(?P<p>\d[\d,]*)\s*%\s+del\s+personale\s+è\s+di\s+genere\s+femminile",
+                                                text, re.I)):
             self.fact(line_no, "staff_women_pct", parse_number(m.group("p")), "%", m.group(0))
-        if m := re.search(r"ricavi\s+ordinari:?(?P<rest>.*)", text, re.I):
+        if has("ricavi") and (m := re.search(r"ricavi\s+ordinari:?(?P<rest>.*)", text, re.I)):
             for r in re.finditer(r"€\s*(?P<v>\d[\d.,]*)\s+per\s+il\s+(?P<y>(?:19|20)\d\d)", m.group("rest")):
                 self.fact(line_no, "special_agency_ordinary_revenue", parse_number(r.group("v")), "EUR",
                           r.group(0), year=int(r.group("y")))
-        if m := re.search(r"partecipazioni\s+dirette\s+in\s+n\.\s*(?P<n>\d+)\s+società", text, re.I):
+        if has("partecipazioni") and (m := re.search(r"partecipazioni\s+dirette\s+in\s+n\.\s*(?P<n>\d+)\s+società", text,
+                                                     re.I)):
             self.fact(line_no, "count_direct_shareholdings", parse_number(m.group("n")), "count", m.group(0),
                       year=year)
 
@@ -535,7 +546,8 @@ class _Parser:
         """An Allegato A perspective row: the code is not carried past it."""
         self.perspective_rows += 1
         title = collapse(text)
-        code = next((c for c, a in self.areas.items() if name_similarity(title, a.objective_title or "") >= 0.8), None)
+        code = next((c for c, a in self.areas.items()
+                     if similarity_at_least(title, a.objective_title or "", 0.8) is not None), None)
         if code is None:
             code = f"PROSP. {self.perspective_rows}"
             if code not in self.areas:
