@@ -66,6 +66,36 @@ def run(data_dir: DataDir = None,
 
 
 @app.command()
+def serve(data_dir: DataDir = None,
+          cron: Annotated[str | None, typer.Option("--cron", help="When to run, as a cron string (default: "
+                                                   "$CCPERF_SCHEDULE, else '0 6 * * *', every day at 06:00).")] = None,
+          timezone: Annotated[str | None, typer.Option("--timezone", help="Time zone of the schedule (default: "
+                                                       "$CCPERF_TIMEZONE, else Europe/Rome).")] = None,
+          port: Annotated[int, typer.Option("--port", help="Port of the local Prefect server, started when none "
+                                                           "answers there (not used with PREFECT_API_URL).")] = 4200,
+          run_now: Annotated[bool, typer.Option("--run-now", help="Also start one run right away.")] = False,
+          ) -> None:
+    """Run the pipeline on a schedule: a Prefect deployment served by this process until Ctrl+C, against the server
+    named by PREFECT_API_URL or a local one on 127.0.0.1 (started, and stopped at the end, when none is running)."""
+    quiet_third_parties()
+    from ccperf import serve as scheduling
+
+    cron, timezone = cron or scheduling.schedule_from_env(), timezone or scheduling.timezone_from_env()
+    try:
+        settings = Settings.load(data_dir)
+        scheduling.check_schedule(cron, timezone)
+    except ValueError as exc:  # a bad cron string, time zone or CCPERF_* setting
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=2) from exc
+    try:
+        scheduling.serve(settings.data_dir, cron, timezone, port=port, run_now=run_now,
+                         say=lambda line: print(line, flush=True))
+    except scheduling.ServeError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=1) from exc
+
+
+@app.command()
 def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False) -> None:
     """Extract one document and show what was found (nothing is written)."""
     from ccperf.extract.extractor import extract_file
@@ -94,49 +124,53 @@ def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Pr
 
 @app.command()
 def status(data_dir: DataDir = None) -> None:
-    """Show the last runs and the documents known to the warehouse."""
-    import duckdb
+    """Show the last runs, the documents known (layout and rows), quarantined blocks, files not loaded and the last
+    quality result. Never waits for a run: while one holds the warehouse, it shows the last publication."""
+    from ccperf.publish import read_manifest
+    from ccperf.status import read_status
 
     settings = Settings.load(data_dir)
     if not settings.warehouse.exists():
         console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
         raise typer.Exit(code=1)
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
-        for title, query in (
-            ("Last runs", "select run_id, status, n_documents, n_readings, n_quarantined, elapsed_s, "
-                          "left(message, 80) from audit.runs order by started_at desc limit 5"),
-            ("Documents", "select document_file, chamber_name, year, doc_kind, layouts, n_segments_parsed || '/' || "
-                          "n_segments from marts.dim_document order by document_file"),
-            ("Files of the last run that were not loaded",
-             "select document_file, status, left(message, 110) from raw.document_files where status <> 'extracted' "
-             "order by document_file"),
-            ("Data quality of the last checked run",
-             "select severity, suite, expectation, column_name, unexpected_count from audit.quality_results "
-             "where run_id = (select max(run_id) from audit.quality_results) and not success order by 1, 2"),
-        ):
-            try:
-                rows = con.execute(query).fetchall()
-                names = [d[0] for d in con.description]
-            except duckdb.Error:
-                continue
-            table = Table(title=title)
-            for name in names:
-                table.add_column(name)
-            for row in rows:
-                table.add_row(*[escape(str(v)) for v in row])
-            console.print(table)
-    finally:
-        con.close()
-    from ccperf.publish import read_manifest
-
+        report = read_status(settings)
+    except RuntimeError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=1) from exc
+    console.print(f"[bold]ccperf status[/bold]: {escape(report.source)}")
+    for section in report.sections:
+        if not section.rows:
+            console.print(f"{section.title}: {section.note}")
+            continue
+        table = Table(title=section.title)
+        for name in section.columns:
+            table.add_column(name)
+        for row in section.rows:
+            table.add_row(*[escape("" if v is None else str(v)) for v in row])
+        console.print(table)
     manifest = read_manifest(settings.marts_dir)
     if manifest:
         console.print(f"published by run {manifest['run_id']} at {manifest.get('published_at', '?')}: "
                       f"{len(manifest['files'])} Parquet files"
                       + (f" and {settings.serving_db}" if manifest.get("serving_db") else ""))
-    if (settings.quality_docs_dir / "index.html").exists():
-        console.print(f"quality report: {settings.quality_docs_dir / 'index.html'}")
+    for label, path in (("report", settings.marts_dir / "report.html"),
+                        ("quality report", settings.quality_docs_dir / "index.html")):
+        if path.exists():
+            console.print(f"{label}: {path}")
+
+
+@app.command()
+def report(data_dir: DataDir = None) -> None:
+    """Write the HTML report of the published marts (<data-dir>/marts/report.html) and print its path."""
+    from ccperf.report import ReportError, write_report
+
+    try:
+        path = write_report(Settings.load(data_dir))
+    except (ReportError, ValueError) as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=1) from exc
+    print(path)
 
 
 def print_summary(summary: RunSummary, settings: Settings) -> None:
@@ -196,6 +230,8 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
         console.print(f"published {len(summary.published)} Parquet files to {escape(str(settings.marts_dir))}"
                       + (f" and the read-only serving database {escape(summary.serving_db)}"
                          if summary.serving_db else ""))
+    if summary.report:
+        console.print(f"report: {escape(summary.report)}")
     elif not ok:
         console.print(f"nothing was published: the previous publication in {escape(str(settings.marts_dir))} "
                       "stays in place")

@@ -235,3 +235,40 @@ def test_parallel_extraction_gives_the_same_rows(tmp_path: Path) -> None:
         assert a.content_sha256 == b.content_sha256 and a.content_sha256
         assert [flatten(r) for r in a.readings] == [flatten(r) for r in b.readings]
     assert sum(len(r.readings) for r in parallel) == 901
+
+
+def test_status_shows_runs_documents_quarantine_and_quality(sequence: Sequence) -> None:
+    from typer.testing import CliRunner
+
+    from ccperf.cli import app
+
+    result = CliRunner().invoke(app, ["status", "--data-dir", str(sequence.settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert f"warehouse {sequence.settings.warehouse}" in " ".join(output.split())
+    for title in ("Last runs", "Documents known", "Last quality result", "Expectations not met in that result"):
+        assert title in output
+    assert "Quarantined blocks (kept in raw.quarantine, never dropped): nothing quarantined" in output
+    assert "unchanged" in output and "succeeded" in output
+    assert "massa_tree" in output and "270" in output  # Massa-Carrara: its layout and its readings
+    assert "118" in output  # expectations of the last quality result
+
+
+def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: Sequence) -> None:
+    from typer.testing import CliRunner
+
+    from ccperf.cli import app
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_WAREHOUSE, str(sequence.settings.warehouse), "60"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        result = CliRunner().invoke(app, ["status", "--data-dir", str(sequence.settings.data_dir)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert "a run is in progress (the warehouse is busy): showing the last publication" in output
+    assert "Documents known" in output and "massa_tree" in output and "Last quality result" in output
+    assert "Last runs" not in output  # run history lives in the warehouse only
