@@ -7,8 +7,6 @@ duplicates anything; documents that left `data/raw/` are removed with `remove_ab
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import typing
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -112,26 +110,10 @@ def _frame(table: RawTable, rows: list[dict[str, typing.Any]]) -> pl.DataFrame:
 
 
 def content_fingerprint(result: ExtractionResult) -> str:
-    """What a document yields, independent of its bytes: the same text in two encodings (or with other line
-    endings) gives the same rows at the same lines, and must not be loaded twice. Computed once per result."""
-    assert result.document is not None
-    if result.content_sha256:
-        return result.content_sha256
-    digest = hashlib.sha256()
-    doc = result.document
-    digest.update(repr((doc.n_lines, doc.chamber_name, doc.year, doc.doc_kind)).encode())
-    for rows in (result.segments, result.objectives, result.readings, result.facts, result.components):
-        for row in rows:
-            values = flatten(row)
-            values.pop("document_sha256", None)
-            values.pop("document_file", None)
-            digest.update(json.dumps(values, sort_keys=True, default=str, ensure_ascii=False).encode())
-        digest.update(b"|")
-    for block in result.quarantined:
-        if block.layout != "file":  # file-level warnings name bytes, which differ between encodings
-            digest.update(json.dumps([block.provenance.source_line, block.line_end, block.reason, block.text],
-                                     ensure_ascii=False).encode())
-    result.content_sha256 = digest.hexdigest()
+    """What a document says, independent of its bytes (extractor.content_sha256): the same text in two encodings
+    or with other line endings must not be loaded twice."""
+    if not result.content_sha256:
+        raise ValueError(f"{result.document_file}: no content fingerprint (not extracted by extract_source)")
     return result.content_sha256
 
 

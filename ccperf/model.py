@@ -194,7 +194,7 @@ class ExtractionResult:
     components: list[ReadingComponent] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     error: str | None = None  # set when the whole document was rejected (empty, binary, ...)
-    content_sha256: str | None = None  # what the document yields, bytes aside (land.content_fingerprint), once known
+    content_sha256: str | None = None  # the decoded text's fingerprint (extractor.content_sha256)
 
 
 def flatten(row: Any) -> dict[str, Any]:

@@ -96,7 +96,17 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
     for reading in result.readings:
         if reading.actual_unit is None and reading.actual_raw:
             reading.actual_unit = parse_measure(reading.actual_raw).unit
+    result.content_sha256 = content_sha256(source, result.document)
     return result
+
+
+def content_sha256(source: SourceText, document: Document) -> str:
+    """What the document says, independent of its bytes: the decoded text (any encoding, any line endings) and
+    what it was read as. Two files with the same text must not be loaded twice."""
+    digest = hashlib.sha256(repr((document.n_lines, document.chamber_name, document.year,
+                                  document.doc_kind)).encode())
+    digest.update("\n".join(source.lines).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _attach_objective_lines(result: ExtractionResult) -> None:
