@@ -116,7 +116,10 @@ def test_a_second_run_on_the_same_documents_changes_nothing(pipeline_run: RunSum
 
     before = snapshot()
     again = pipeline(data_dir=str(data_copy))
-    assert again.status == "succeeded"
+    assert again.status == "unchanged"  # nothing to do: nothing extracted, nothing rebuilt
+    assert snapshot() == before
+    forced = pipeline(data_dir=str(data_copy), force=True)  # everything extracted and built again: same marts
+    assert forced.status == "succeeded" and len(forced.files_with_status("extracted")) == 5
     assert snapshot() == before
     con = duckdb.connect(str(data_copy / "warehouse.duckdb"), read_only=True)
     try:
