@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from ccperf.config import PROJECT_ROOT, Settings
-from ccperf.extract.extractor import PARSER_VERSION
+from ccperf.extract.extractor import PARSER_VERSION, file_sha256
 from ccperf.extract.manifest import MANIFEST_NAME, Override, override_for
 from ccperf.publish import read_manifest
 
@@ -23,14 +23,6 @@ from ccperf.publish import read_manifest
 _BUILD_INPUTS = (("dbt_project", ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")), ("expectations", ("*.json",)),
                  ("ccperf", ("*.py",)), ("flows", ("*.py",)))
 _SKIPPED_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def override_key(override: Override | None) -> str:
@@ -80,7 +72,6 @@ class RunPlan:
     files: list[FilePlan]
     inputs_fingerprint: str
     published_fingerprint: str | None  # of the last publication still in place, if any
-    removed: list[str] = field(default_factory=list)  # loaded documents whose file left raw/ or changed
 
     @property
     def to_extract(self) -> list[FilePlan]:
@@ -141,10 +132,8 @@ def make_plan(settings: Settings, con: duckdb.DuckDBPyConnection, paths: list[Pa
                 and before.override_key == override_key(override))
         files.append(FilePlan(path, size, sha, override, "unchanged" if same else "extract", before if same else None))
         inputs.update(json.dumps([path.name, size, sha]).encode())
-    kept = {f.loaded.document_file for f in files if f.loaded}
-    removed = sorted(name for name in loaded if name not in kept)
     published = None if force else published_fingerprint(con, settings)
-    return RunPlan(files, inputs.hexdigest(), published, removed)
+    return RunPlan(files, inputs.hexdigest(), published)
 
 
 def record_publication(con: duckdb.DuckDBPyConnection, run_id: str, inputs_fingerprint: str) -> None:

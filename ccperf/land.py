@@ -1,4 +1,4 @@
-"""Extraction results → DuckDB `raw` schema: one transaction per document, idempotent.
+"""Extraction results → DuckDB `raw` schema: one transaction per batch of documents, idempotent.
 
 Re-landing a document replaces its rows (keyed by sha256), so running twice on the same documents never
 duplicates anything; documents that left `data/raw/` are removed with `remove_absent`.
@@ -178,12 +178,6 @@ def land_documents(con: duckdb.DuckDBPyConnection, results: list[ExtractionResul
     finally:
         con.unregister("landing_shas")
     return counts
-
-
-def land_document(con: duckdb.DuckDBPyConnection, result: ExtractionResult, parser_version: str,
-                  override_key: str = "") -> dict[str, int]:
-    """Replace one document's rows in every raw table, atomically. Returns rows written per table."""
-    return land_documents(con, [result], parser_version, {result.document_file: override_key})
 
 
 def record_files(con: duckdb.DuckDBPyConnection, rows: list[dict[str, typing.Any]]) -> None:

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ccperf.config import PROJECT_ROOT
+from ccperf.serve import start_server, stop_server
 from tests.conftest import RAW_DIR
 
 CRON = "15 4 * * 2"  # Tuesdays at 04:15 (Rome): not the default, and never due while the tests run
@@ -52,14 +52,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def stop_group(process: subprocess.Popen[bytes]) -> None:
@@ -108,20 +100,13 @@ def wait_for(what: str, check, timeout_s: float, log: Path | None = None):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real Prefect server on loopback, started apart from `ccperf serve` (which finds it by PREFECT_API_URL)."""
     home = tmp_path_factory.mktemp("prefect-server")
-    port, log = free_port(), home / "server.log"
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    api = start_server(free_port(), home, timeout_s=120)
     try:
-        url = f"http://127.0.0.1:{port}/api"
-        wait_for("the Prefect server answers", lambda: process.poll() is None and healthy(url), 120, log)
-        yield Server(url, home)
+        yield Server(api.url, home)
     finally:
-        stop_group(process)
+        stop_server(api)
 
 
 @pytest.fixture(scope="module")

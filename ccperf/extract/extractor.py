@@ -152,7 +152,8 @@ def _link_addenda(result: ExtractionResult) -> None:
             reading.restates_line = original.provenance.source_line
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in chunks (a file over the size limit is hashed without being loaded)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -183,7 +184,7 @@ def extract_file(path: Path, override: Override | None = None, max_bytes: int | 
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             return ExtractionResult(
-                document_file=path.name, file_sha256=_file_sha256(path), file_size=size,
+                document_file=path.name, file_sha256=file_sha256(path), file_size=size,
                 error=f"file too large: {size / 1048576:.1f} MB, above the limit of {max_bytes / 1048576:g} MB for "
                       "one document (CCPERF_MAX_DOCUMENT_MB); split it or raise the limit")
         data = path.read_bytes()
