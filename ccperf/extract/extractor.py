@@ -9,10 +9,12 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from ccperf.extract.document import DocumentModel
+from ccperf.extract.layouts import layout_named
 from ccperf.extract.linking import Originals, clear_caches
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
-from ccperf.extract.registry import ParsedSegment, SegmentContext, get_layout
+from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
 from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Reading, Segment
@@ -50,8 +52,8 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
     )
 
 
-def _parse_segment(source: SourceText, segment: Segment) -> ParsedSegment:
-    layout = get_layout(segment.layout)
+def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -> ParsedSegment:
+    layout = layout_named(segment.layout)
     if segment.layout == "narrative":
         segment.parser_status, segment.message = "no_tables", "introduction without indicator tables"
         return ParsedSegment()
@@ -61,11 +63,8 @@ def _parse_segment(source: SourceText, segment: Segment) -> ParsedSegment:
         prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index)
         text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
         return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, "unknown", segment.message, text)])
-    if layout.parser is None:
-        segment.parser_status, segment.message = "no_parser", f"no parser yet for layout {layout.name}"
-        return ParsedSegment()
     try:
-        parsed = layout.parser(SegmentContext(source, segment))
+        parsed = layout.parse(SegmentContext(source, segment, model))
     except Exception as exc:  # a parser bug must not lose the other segments or documents
         segment.parser_status = "failed"
         segment.message = f"parser {layout.name} failed: {exc!r}"
@@ -81,11 +80,12 @@ def _parse_segment(source: SourceText, segment: Segment) -> ParsedSegment:
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
     clear_caches()  # memoised names are per document: no document is read faster thanks to an earlier one
     result = ExtractionResult(document_file=source.file_name)
-    segments = _apply_override(split_segments(source), override)
+    model = DocumentModel(source.lines)
+    segments = _apply_override(split_segments(source, model), override)
     result.document = _document_row(source, segments, override)
     result.segments = segments
     for segment in segments:
-        parsed = _parse_segment(source, segment)
+        parsed = _parse_segment(source, model, segment)
         result.objectives += parsed.objectives
         result.readings += parsed.readings
         result.facts += parsed.facts

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ccperf.extract.registry import detect_layout_range
+from ccperf.extract.detect import detect_layout_range
+from ccperf.extract.document import DocumentModel
 from ccperf.extract.text import JoinedLines, SourceText, fold_for_literals, search_folded
 from ccperf.model import Segment
 
@@ -189,9 +190,10 @@ def detect_kind(lines: list[str]) -> str | None:
     return "relazione_performance" if search_folded(_RESULT_CUES, text, folded) else None
 
 
-def split_segments(source: SourceText) -> list[Segment]:
-    """Segments of a document with chamber, year, kind and layout detected from their content."""
-    lines = source.lines
+def split_segments(source: SourceText, model: DocumentModel | None = None) -> list[Segment]:
+    """Segments of a document with chamber, year, kind and layout detected from their content (read in the
+    document model's canonical text: table rows as tab-joined cells, page furniture blanked)."""
+    lines = tuple((model or DocumentModel(source.lines)).content_texts())
     joined = JoinedLines(lines)  # indexed once for all segments
     starts = find_segment_starts(lines, joined)
     if len({(s.chamber, s.role) for s in starts}) <= 1:

@@ -1,11 +1,31 @@
-"""One module per layout family; importing this package registers them all with the registry."""
+"""Every layout family ccperf reads, listed once: detection scores them in this order, extraction runs their parsers.
 
-from ccperf.extract.layouts import (  # noqa: F401
-    brescia_plan,
-    cremona_tabular,
-    cremona_wrapped,
-    gestione_missions,
-    integra,
-    massa_tree,
-    pavia_bsc,
+Adding a layout: write `layouts/<shape>.py` with a `LayoutParser` subclass (and its words in
+`extract/profiles/<name>.toml`), then list the class here.
+"""
+
+from __future__ import annotations
+
+from ccperf.extract.layouts.brescia_plan import BresciaPlan
+from ccperf.extract.layouts.cremona_tabular import CremonaTabular
+from ccperf.extract.layouts.cremona_wrapped import CremonaWrapped
+from ccperf.extract.layouts.gestione_missions import GestioneMissions
+from ccperf.extract.layouts.integra import Integra
+from ccperf.extract.layouts.massa_tree import MassaTree
+from ccperf.extract.layouts.pavia_bsc import PaviaBsc
+from ccperf.extract.parser import LayoutParser
+
+LAYOUTS: tuple[type[LayoutParser], ...] = (
+    BresciaPlan,
+    CremonaTabular,
+    CremonaWrapped,
+    GestioneMissions,
+    Integra,
+    MassaTree,
+    PaviaBsc,
 )
+_BY_NAME = {layout.name: layout for layout in LAYOUTS}
+
+
+def layout_named(name: str) -> type[LayoutParser] | None:
+    return _BY_NAME.get(name)

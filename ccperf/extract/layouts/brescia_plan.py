@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ccperf.extract.linking import similarity_at_least
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.text import finditer_folded, fold_for_literals
 from ccperf.extract.vocab import slug
 from ccperf.model import Objective, Provenance, Quarantined, Reading
@@ -948,15 +948,15 @@ class _Prose:
         return self.text[start:m.end()].strip()
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+class BresciaPlan(LayoutParser):
+    name = LAYOUT_NAME
+    description = "Plan blocks: Indicatore N / Tipo Indicatore (ticked boxes) / Base Line, targets at 30/6 and 31/12, revised target, weight."
+    signatures = (re.compile(r"^\s*Tipo Indicatore:"), re.compile(r"^\s*Base Line Valore Target"), re.compile(r"Nuova previsione"),
+                  re.compile(r"^\s*Target storico di riferimento"), re.compile(r"^\s*Peso dell'obiettivo dirigenziale"))
+    min_hits = 4
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
 
 
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Plan blocks: Indicatore N / Tipo Indicatore (ticked boxes) / Base Line, targets at 30/6 and 31/12, revised target, weight.",
-    signatures=(re.compile(r"^\s*Tipo Indicatore:"), re.compile(r"^\s*Base Line Valore Target"), re.compile(r"Nuova previsione"),
-                re.compile(r"^\s*Target storico di riferimento"), re.compile(r"^\s*Peso dell'obiettivo dirigenziale")),
-    min_hits=4,
-    parser=parse,
-))
+parse = BresciaPlan.parse

@@ -35,7 +35,7 @@ from ccperf.extract.numbers import (
     parse_operator,
     strip_html,
 )
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.text import fold_for_literals, tab_cells
 from ccperf.extract.vocab import parse_status
 from ccperf.model import Objective, Provenance, Quarantined, Reading
@@ -846,15 +846,15 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left: right.start() + 1 if right else len(text)]
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+class CremonaTabular(LayoutParser):
+    name = LAYOUT_NAME
+    description = ("Cremona-style tab-separated indicator tables (Descrizione | Tipo | Valore Atteso | Valore Raggiunto "
+                  "| Note) and PIRA budget-indicator blocks.")
+    signatures = detect_signatures()
+    min_hits = 3
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
 
 
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Cremona-style tab-separated indicator tables (Descrizione | Tipo | Valore Atteso | Valore Raggiunto "
-                "| Note) and PIRA budget-indicator blocks.",
-    signatures=detect_signatures(),
-    min_hits=3,
-    parser=parse,
-))
+parse = CremonaTabular.parse

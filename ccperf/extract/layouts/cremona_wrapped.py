@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ccperf.extract.numbers import collapse, parse_number, parse_operator
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.vocab import parse_status, slug
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -717,21 +717,21 @@ def _euro_name(text: str, m: re.Match[str]) -> str:
     return "eur_" + (slug(" ".join(words)) or "amount")
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
-
-
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Cremona-style blocks (Area Strategica / Ob. Strategico / Ob. Operativo) whose table cells wrap "
-                "into separate text lines.",
-    signatures=(
+class CremonaWrapped(LayoutParser):
+    name = LAYOUT_NAME
+    description = ("Cremona-style blocks (Area Strategica / Ob. Strategico / Ob. Operativo) whose table cells wrap "
+                  "into separate text lines.")
+    signatures = (
         # headers and the column header wrapped over lines ("Valore" / "Raggiunto"), never tab-separated
         re.compile(r"^Ob\.\s*(?:Strategico|Operativo) +\d{4}_\d{2}[\d_]* *$"),
         re.compile(r"^Descrizione Tipo Valore Atteso *$"),
         re.compile(r"^Area Strategica +\d{4}_\d{2} *$"),
         re.compile(r"^Raggiunto *$"),
-    ),
-    min_hits=3,
-    parser=parse,
-))
+    )
+    min_hits = 3
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
+
+
+parse = CremonaWrapped.parse

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ccperf.extract.numbers import collapse, parse_number
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.text import finditer_folded, fold_for_literals, match_folded, search_folded
 from ccperf.extract.vocab import slug
 from ccperf.model import Objective, Provenance, Quarantined, Reading
@@ -1477,16 +1477,16 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+class GestioneMissions(LayoutParser):
+    name = LAYOUT_NAME
+    description = "Management report narrative by Missione and programme with spending amounts and results in prose."
+    signatures = (re.compile(r"^\s*Missione \d{3}\b"), re.compile(r"^\s*Programma \d{3}\b"),
+                  re.compile(r"^\s*Relazione sulla gestione e sui risultati", re.I),
+                  re.compile(r"^\s*(?:Prima|Seconda)\s+sezione\b", re.I))
+    min_hits = 3
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
 
 
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Management report narrative by Missione and programme with spending amounts and results in prose.",
-    signatures=(re.compile(r"^\s*Missione \d{3}\b"), re.compile(r"^\s*Programma \d{3}\b"),
-                re.compile(r"^\s*Relazione sulla gestione e sui risultati", re.I),
-                re.compile(r"^\s*(?:Prima|Seconda)\s+sezione\b", re.I)),
-    min_hits=3,
-    parser=parse,
-))
+parse = GestioneMissions.parse

@@ -1,6 +1,7 @@
-"""Unioncamere INTEGRA reports (e.g. the former Mantova chamber).
+"""INTEGRA reports: key/value objective blocks over indicator tables (Unioncamere's INTEGRA export).
 
-Shape of the layout (tabs shown as ⇥; cells may be padded with extra empty cells):
+Shape of the layout (cells shown separated by ⇥, as tab rows or as aligned columns; cells may be padded with
+extra empty cells):
 
     AS1 - <area title>                                     area header (one cell)
     Obiettivo strategico⇥⇥OS 1.1 - <title> (Peso: 100,00%)  key/value rows describing the objective
@@ -12,6 +13,7 @@ Shape of the layout (tabs shown as ⇥; cells may be padded with extra empty cel
 plus score tables (ENTE / ASn / organisational units), a summary table "Indicatore⇥Target⇥Consuntivo" that
 restates detail rows, an OIV weight table (PESO⇥AMBITO STRATEGICO⇥VALUTAZIONE), and prose that restates
 a result "(target: ..., consuntivo: ..., performance: ...)" or a target revision ("da ≥ 270 a ≥ 245").
+The words of the layout are in profiles/integra.toml.
 """
 
 from __future__ import annotations
@@ -19,59 +21,59 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ccperf.extract.document import Line
 from ccperf.extract.linking import link_restatements, most_similar
 from ccperf.extract.numbers import Measure, collapse, find_numbers, parse_measure, parse_number
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
-from ccperf.extract.text import tab_cells
+from ccperf.extract.parser import LayoutParser
+from ccperf.extract.profiles import load_profile
 from ccperf.extract.vocab import parse_status
-from ccperf.model import Objective, Provenance, Quarantined, Reading
+from ccperf.model import Objective, Reading
 
-_OBJECTIVE_KEY = re.compile(r"^obiettivo\s+(strategico|operativo)$", re.I)
+_PROFILE = load_profile("integra")
+_WEIGHT = _PROFILE.alternation("weight_label")
 _OBJECTIVE_VALUE = re.compile(
-    r"^(?P<prefix>O[SO])\s*(?P<num>\d+(?:\s*[.\s]\s*\d+)*)\s*-\s*(?P<title>.*?)\s*(?:\(Peso:\s*(?P<w>[\d.,]+)\s*%\))?\s*$")
+    r"^(?P<prefix>O[SO])\s*(?P<num>\d+(?:\s*[.\s]\s*\d+)*)\s*-\s*(?P<title>.*?)\s*"
+    rf"(?:\((?:{_WEIGHT}):\s*(?P<w>[\d.,]+)\s*%\))?\s*$")
 _AREA = re.compile(r"^(?P<code>AS\s*\d+)\s*-\s*(?P<title>.+)$")
 _INDICATOR_CELL = re.compile(
-    r"^(?P<body>.*?)\s*\(Peso:\s*(?P<w>[\d.,]+)\s*%\)\s*(?:\(Tipologia:\s*(?P<type>[^)]*)\))?\s*(?P<oc>\bOC\b)?\s*$")
-_LOCAL_CODE = re.compile(r"^(?P<code>O[SO]\s*\d+(?:\.\d+)*\s*-\s*(?:Kpi|KPI|Mis|Ind)\s*\d+)\s+(?P<name>.+)$")
+    rf"^(?P<body>.*?)\s*\((?:{_WEIGHT}):\s*(?P<w>[\d.,]+)\s*%\)\s*"
+    rf"(?:\((?:{_PROFILE.alternation('type_label')}):\s*(?P<type>[^)]*)\))?\s*"
+    rf"(?P<oc>\b(?:{_PROFILE.alternation('common_objective_mark')})\b)?\s*$")
+_LOCAL_CODE = re.compile(
+    rf"^(?P<code>O[SO]\s*\d+(?:\.\d+)*\s*-\s*(?:{_PROFILE.alternation('local_indicator_code_words')})\s*\d+)\s+"
+    r"(?P<name>.+)$")
 _NATIONAL_CODE = re.compile(r"^(?P<code>[A-Z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)*)\s+(?P<name>.+)$")
 _PCT_CELL = re.compile(r"^[+\-]?\d[\d.]*(?:,\d+)?\s*%$")
+_TARGET, _ACTUAL, _PERF = _PROFILE.words("prose_result")
 _PROSE_RESULT = re.compile(
-    r"\(target:\s*(?P<target>[^()]+?),\s*consuntivo:\s*(?P<actual>[^()]+?),\s*performance:\s*(?P<perf>[^()]+?)\)",
-    re.I)
+    rf"\({_TARGET}:\s*(?P<target>[^()]+?),\s*{_ACTUAL}:\s*(?P<actual>[^()]+?),\s*{_PERF}:\s*(?P<perf>[^()]+?)\)", re.I)
 _MEASURE = r"(?:\$[^$]{1,40}\$|[≥≤<>=]{1,2}\s*-?\s*\d[\d.,]*\s*%?)"
 _REVISION = re.compile(rf"\bda\s+(?P<old>{_MEASURE})\s+a\s+(?P<new>{_MEASURE})")
 _QUOTED = re.compile(r"[\"“](?P<q>[^\"”]{8,300})[\"”]")
-_ENTITY_PROSE = re.compile(r"performance\s+di\s+ente", re.I)
-
-_KEYS = {
-    "descrizione": "description",
-    "programma": "programme",
-    "risorse economiche": "resources",
-    "unità organizzative coinvolte": "units",
-    "risultato misurato obiettivo": "achievement",
-    "valutazione obiettivo": "evaluation",
-}
+_ENTITY_PROSE = _PROFILE.pattern("entity_score_prose")
+_OBJECTIVE_KEYS = {k.lower(): v for k, v in _PROFILE.table("objective_keys").items()}
+_FIELD_KEYS = _PROFILE.table("objective_fields")
+_COLUMNS = _PROFILE.table("table_columns")
+_FIRST_HEADER = {w.lower() for w in _PROFILE.words("table_first_header")}
+_ENTITY_LABELS = {w.upper() for w in _PROFILE.words("entity_score_label")}
+_UNIT_HEADING = tuple(w.lower() for w in _PROFILE.words("unit_scores_heading"))
 
 
-def detect_signatures() -> tuple[re.Pattern[str], ...]:
-    return (
-        re.compile(r"^Risultato misurato obiettivo\t"),
-        re.compile(r"^Valutazione obiettivo\t"),
-        re.compile(r"\tScostamento rispetto al target"),
-        re.compile(r"\(Peso: [\d.,]+%\)\s*(?:<i>)?\s*\(Tipologia:"),
-    )
+def _signatures() -> tuple[re.Pattern[str], ...]:
+    keys = [re.compile(rf"^{re.escape(word)}\t") for word in _PROFILE.words("detect_key_cells")]
+    headers = [re.compile(rf"\t{re.escape(word)}") for word in _PROFILE.words("detect_header_cells")]
+    weight_type = re.compile(rf"\((?:{_WEIGHT}): [\d.,]+%\)\s*(?:<i>)?\s*\((?:{_PROFILE.alternation('type_label')}):")
+    return (*keys, *headers, weight_type)
 
 
-def _non_empty(cells: list[str]) -> list[str]:
-    return [c for c in cells if c]
+def _objective_key(cell: str) -> str | None:
+    """The level an objective header's key cell names ("Obiettivo strategico" → strategic)."""
+    return _OBJECTIVE_KEYS.get(collapse(cell).lower())
 
 
-def _key_of(cell: str) -> str | None:
+def _field_key(cell: str) -> str | None:
     low = collapse(cell).lower()
-    for prefix, key in _KEYS.items():
-        if low.startswith(prefix):
-            return key
-    return None
+    return next((key for prefix, key in _FIELD_KEYS.items() if low.startswith(prefix)), None)
 
 
 @dataclass
@@ -81,76 +83,63 @@ class _ObjectiveState:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Parser:
-    ctx: SegmentContext
-    out: ParsedSegment = field(default_factory=ParsedSegment)
-    area: Objective | None = None
-    areas: dict[str, Objective] = field(default_factory=dict)
-    current: _ObjectiveState | None = None
-    objectives: list[_ObjectiveState] = field(default_factory=list)
-    columns: dict[str, int] | None = None  # column positions of the open indicator table
-    in_summary: bool = False
-    last_heading: str = ""
-    summary_readings: list[Reading] = field(default_factory=list)
+class Integra(LayoutParser):
+    name = "integra"
+    description = ("INTEGRA tables: key/value objective headers, Indicatore | Algoritmo | Target | Consuntivo | "
+                   "Scostamento rows, score and summary tables.")
+    signatures = _signatures()
+    min_hits = 6
 
-    # -- helpers -----------------------------------------------------------------------------------------
-    def prov(self, line_no: int) -> Provenance:
-        return self.ctx.provenance(line_no)
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.areas: dict[str, Objective] = {}
+        self.current: _ObjectiveState | None = None
+        self.objectives: list[_ObjectiveState] = []
+        self.columns: dict[str, int] | None = None  # column positions of the open indicator table
+        self.in_summary = False
+        self.last_heading = ""
+        self.summary_readings: list[Reading] = []
 
-    def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str,
-             subject: str | None = None, year: int | None = None, derived: bool = False) -> None:
-        self.out.facts.append(self.ctx.fact(line_no, name, value, unit, quote, subject, year, derived))
-
-    def new_reading(self, line_no: int, name: str, level: str, role: str, **values) -> Reading:
-        seg = self.ctx.segment
-        return Reading(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, indicator_name=name,
-                       objective_level=level, table_role=role, **values)
-
-    def quarantine(self, line_no: int, reason: str, text: str) -> None:
-        self.out.quarantined.append(Quarantined(self.prov(line_no), line_no, "integra", reason, text))
-
-    # -- line handlers -----------------------------------------------------------------------------------
-    def run(self) -> ParsedSegment:
-        for line_no, line in self.ctx.numbered_lines():
-            self.handle(line_no, line)
+    # -- line handlers -----------------------------------------------------------------------------------------
+    def read(self) -> None:
+        for line in self.lines():
+            self.handle(line)
         self.close_objective()
-        self.finish()
-        return self.out
 
-    def handle(self, line_no: int, line: str) -> None:
-        cells = tab_cells(line)
-        filled = _non_empty(cells)
+    def handle(self, line: Line) -> None:
+        cells, filled = line.texts, line.filled
         if not filled:
             self.columns = None
             self.in_summary = False
             return
-        if len(filled) == 1 and "\t" not in line.strip("\t"):
-            self.handle_single_cell(line_no, filled[0], line)
+        if len(filled) == 1:
+            self.handle_single_cell(line.number, filled[0])
             return
         head = filled[0]
-        if self.columns is not None and not _OBJECTIVE_KEY.match(head) and _key_of(head) is None:
-            self.handle_indicator_row(line_no, cells, line)
+        if self.columns is not None and _objective_key(head) is None and _field_key(head) is None:
+            self.handle_indicator_row(line, cells)
             return
         if self.in_summary and len(filled) == 3:
-            self.handle_summary_row(line_no, filled)
+            self.handle_summary_row(line.number, filled)
             return
         self.in_summary = False
-        if head.lower() == "indicatore" and any(c.lower().startswith("target") for c in cells):
-            self.open_table(line_no, cells)
-        elif _OBJECTIVE_KEY.match(head):
-            self.open_objective(line_no, _OBJECTIVE_KEY.match(head).group(1).lower(), filled[1:])
-        elif (key := _key_of(head)) and self.current is not None:
-            self.handle_key(line_no, key, head, filled[1:])
+        if head.lower() in _FIRST_HEADER and any(_column_of(c) == "target" for c in cells):
+            self.open_table(line.number, cells)
+        elif level := _objective_key(head):
+            self.open_objective(line.number, level, filled[1:])
+        elif (key := _field_key(head)) and self.current is not None:
+            self.handle_field(line.number, key, head, filled[1:])
         elif len(filled) == 2 and _PCT_CELL.match(filled[1]):
-            self.handle_score_row(line_no, filled)
+            self.handle_score_row(line.number, filled)
         elif len(filled) == 3 and _PCT_CELL.match(filled[0]) and _PCT_CELL.match(filled[2]):
-            self.handle_weight_row(line_no, filled)
+            self.handle_weight_row(line.number, filled)
 
-    def handle_single_cell(self, line_no: int, text: str, line: str) -> None:
+    def handle_single_cell(self, line_no: int, text: str) -> None:
         self.columns = None
         self.in_summary = False
-        if text.lower().startswith("indicatore") and "consuntivo" in text.lower():
+        low = text.lower()
+        if any(low.startswith(w) for w in _FIRST_HEADER) and any(
+                col == "actual" and word in low for word, col in _COLUMNS.items()):
             return
         if m := _AREA.match(text):
             self.open_area(line_no, m.group("code"), m.group("title"))
@@ -163,15 +152,12 @@ class _Parser:
         code = re.sub(r"\s+", "", code)
         self.close_objective()
         if code in self.areas:
-            self.area = self.areas[code]
             return
-        seg = self.ctx.segment
-        area = Objective(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, code, "area", collapse(title))
+        area = self.objective(line_no, code, "area", collapse(title))
         self.areas[code] = area
-        self.area = area
         self.out.objectives.append(area)
 
-    def open_objective(self, line_no: int, kind: str, values: list[str]) -> None:
+    def open_objective(self, line_no: int, level: str, values: list[str]) -> None:
         self.close_objective()
         text = values[0] if values else ""
         m = _OBJECTIVE_VALUE.match(text)
@@ -180,13 +166,11 @@ class _Parser:
             return
         num = re.sub(r"\s*[.\s]\s*", ".", m.group("num"))
         code = f"{m.group('prefix')} {num}"
-        level = "strategic" if m.group("prefix") == "OS" or kind == "strategico" else "operational"
+        level = "strategic" if m.group("prefix") == "OS" or level == "strategic" else "operational"
         parts = num.split(".")
         parent = f"AS{parts[0]}" if level == "strategic" else f"OS {'.'.join(parts[:2])}"
-        seg = self.ctx.segment
-        objective = Objective(self.prov(line_no), seg.chamber_name, seg.year, seg.doc_kind, code, level,
-                              collapse(m.group("title")), parent_code=parent,
-                              weight_pct=parse_number(m.group("w")) if m.group("w") else None)
+        objective = self.objective(line_no, code, level, collapse(m.group("title")), parent_code=parent,
+                                   weight_pct=parse_number(m.group("w")) if m.group("w") else None)
         self.current = _ObjectiveState(objective)
         self.objectives.append(self.current)
         self.out.objectives.append(objective)
@@ -199,7 +183,7 @@ class _Parser:
         self.current = None
         self.columns = None
 
-    def handle_key(self, line_no: int, key: str, label: str, values: list[str]) -> None:
+    def handle_field(self, line_no: int, key: str, label: str, values: list[str]) -> None:
         assert self.current is not None
         value = values[0] if values else ""
         objective = self.current.objective
@@ -207,30 +191,22 @@ class _Parser:
             objective.achievement_pct = parse_measure(value).value
         elif key == "evaluation":
             objective.status = parse_status(value)
-            self.current.notes.append(f'Valutazione obiettivo: "{value}"')
+            self.current.notes.append(f'{collapse(label)}: "{value}"')
         elif key == "programme":
             self.current.notes.append(f"{collapse(label)}: {value}")
         elif key == "units":
             objective.unit_name = value or None
-            self.current.notes.append(f"Unità organizzative coinvolte: {value}")
-        elif key == "resources":
-            amount = parse_measure(value)
             self.current.notes.append(f"{collapse(label)}: {value}")
-            self.fact(line_no, "resources_objective", amount.value, "EUR",
+        elif key == "resources":
+            self.current.notes.append(f"{collapse(label)}: {value}")
+            self.fact(line_no, "resources_objective", parse_measure(value).value, "EUR",
                       f"{label} {value}", subject=objective.objective_code)
 
     def open_table(self, line_no: int, cells: list[str]) -> None:
         columns: dict[str, int] = {}
         for i, cell in enumerate(cells):
-            low = cell.lower()
-            if low.startswith("target"):
-                columns["target"] = i
-            elif low.startswith("consuntivo"):
-                columns["actual"] = i
-            elif low.startswith("scostamento"):
-                columns["deviation"] = i
-            elif low.startswith("algoritmo"):
-                columns["formula"] = i
+            if (column := _column_of(cell)) is not None:
+                columns[column] = i
         if "target" not in columns or "actual" not in columns:
             self.quarantine(line_no, "indicator table header without Target/Consuntivo columns", "\t".join(cells))
             return
@@ -251,19 +227,20 @@ class _Parser:
         target, actual = parse_measure(at("target")), parse_measure(at("actual"))
         if target.raw and actual.raw and cells[0]:
             return cells[0], target, actual, at("deviation") or None
-        filled = _non_empty(cells)
+        filled = [c for c in cells if c]
         if len(filled) >= 4:  # shifted row: indicator, formula, target, actual[, deviation]
             return filled[0], parse_measure(filled[2]), parse_measure(filled[3]), (filled[4] if len(filled) > 4 else None)
         return None
 
-    def handle_indicator_row(self, line_no: int, cells: list[str], line: str) -> None:
+    def handle_indicator_row(self, line: Line, cells: list[str]) -> None:
         assert self.current is not None
         split = self._split_row(cells)
         m = _INDICATOR_CELL.match(split[0]) if split else None
         if split is None or m is None:
-            self.quarantine(line_no, "indicator row without target/actual cells or without (Peso: ...)", line)
+            self.quarantine(line.number, "indicator row without target/actual cells or without (Peso: ...)",
+                            line.text)
             return
-        cell, target, actual, deviation = split
+        _, target, actual, deviation = split
         body = collapse(m.group("body"))
         code = None
         if cm := _LOCAL_CODE.match(body):
@@ -274,8 +251,8 @@ class _Parser:
         if m.group("oc"):
             notes.append("obiettivo comune (OC)")
         objective = self.current.objective
-        reading = self.new_reading(
-            line_no, collapse(body), objective.objective_level, "detail",
+        reading = self.reading(
+            line.number, collapse(body), objective.objective_level, "detail",
             objective_code=objective.objective_code, objective_title=objective.objective_title,
             indicator_code=code, indicator_type=collapse(m.group("type")) or None,
             weight_pct=parse_number(m.group("w")),
@@ -295,7 +272,7 @@ class _Parser:
         if name.rstrip().endswith("*"):
             name = name.rstrip().rstrip("*").rstrip()
             notes.append('name marked "*" (obiettivo comune), asterisk stripped')
-        reading = self.new_reading(
+        reading = self.reading(
             line_no, collapse(name), "other", "summary",
             target_raw=target.raw, target_value=target.value, target_operator=target.operator, target_unit=target.unit,
             actual_raw=actual.raw, actual_value=actual.value, notes="; ".join(notes))
@@ -304,23 +281,22 @@ class _Parser:
 
     def handle_score_row(self, line_no: int, filled: list[str]) -> None:
         label, pct = filled[0], parse_measure(filled[1]).value
-        if label.upper() == "ENTE":
+        if label.upper() in _ENTITY_LABELS:
             self.fact(line_no, "performance_entity", pct, "%", " ".join(filled))
         elif m := _AREA.match(label):
             self.fact(line_no, "performance_area", pct, "%", " ".join(filled),
                       subject=re.sub(r"\s+", "", m.group("code")))
-        elif "unit" in self.last_heading.lower():
+        elif any(word in self.last_heading.lower() for word in _UNIT_HEADING):
             self.fact(line_no, "performance_unit", pct, "%", " ".join(filled), subject=label)
 
     def handle_weight_row(self, line_no: int, filled: list[str]) -> None:
         weight, label, score = filled
         if m := _AREA.match(label):
             code = re.sub(r"\s+", "", m.group("code"))
-            self.fact(line_no, "weight_area", parse_measure(weight).value, "%", " ".join(filled),
-                      subject=code)
-            self.fact(line_no, "performance_area", parse_measure(score).value, "%", " ".join(filled),
-                      subject=code)
+            self.fact(line_no, "weight_area", parse_measure(weight).value, "%", " ".join(filled), subject=code)
+            self.fact(line_no, "performance_area", parse_measure(score).value, "%", " ".join(filled), subject=code)
 
+    # -- prose ---------------------------------------------------------------------------------------------------
     def handle_prose(self, line_no: int, text: str) -> None:
         for m in _PROSE_RESULT.finditer(text):
             self.prose_result(line_no, text[: m.start()], m)
@@ -337,8 +313,6 @@ class _Parser:
         states = [s for s in self.objectives if s.objective.objective_title
                   and s.objective.objective_title.lower()[:40] in before.lower()]
         state = max(states, key=lambda s: len(s.objective.objective_title or ""), default=None)
-        probe = self.new_reading(line_no, "", "operational", "prose", target_value=target.value,
-                                 actual_value=actual.value)
         original = None
         if state is not None:
             original = next((r for r in state.readings if r.target_value == target.value), None)
@@ -347,18 +321,16 @@ class _Parser:
             self.quarantine(line_no, "prose result not tied to a known objective", m.group(0))
             return
         objective = state.objective
-        probe.indicator_name = original.indicator_name
-        probe.indicator_code = original.indicator_code
-        probe.indicator_type = original.indicator_type
-        probe.objective_code, probe.objective_level = objective.objective_code, objective.objective_level
-        probe.objective_title = objective.objective_title
-        probe.target_raw, probe.target_operator, probe.target_unit = target.raw, target.operator, target.unit
-        probe.actual_raw = actual.raw
-        probe.achievement_pct = parse_measure(m.group("perf")).value
-        probe.status = parse_status(before[-200:]) or objective.status
-        probe.restates_line = original.provenance.source_line
-        probe.notes = "restated in prose (target / consuntivo / performance)"
-        self.out.readings.append(probe)
+        self.out.readings.append(self.reading(
+            line_no, original.indicator_name, objective.objective_level, "prose",
+            indicator_code=original.indicator_code, indicator_type=original.indicator_type,
+            objective_code=objective.objective_code, objective_title=objective.objective_title,
+            target_raw=target.raw, target_value=target.value, target_operator=target.operator,
+            target_unit=target.unit, actual_raw=actual.raw, actual_value=actual.value,
+            achievement_pct=parse_measure(m.group("perf")).value,
+            status=parse_status(before[-200:]) or objective.status,
+            restates_line=original.provenance.source_line,
+            notes="restated in prose (target / consuntivo / performance)"))
 
     def target_revision(self, line_no: int, text: str, m: re.Match[str], previous_end: int) -> None:
         """Prose naming an indicator in quotes and its change "(da ≥ 270 a ≥ 245)": original and revised targets.
@@ -387,7 +359,7 @@ class _Parser:
 
     def entity_prose(self, line_no: int, text: str) -> None:
         """"Il grado di raggiungimento della Performance di Ente 2024 ... pari a **97,78%**" (and the prior year)."""
-        year = self.ctx.segment.year
+        year = self.segment.year
         for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", text):
             if not _ENTITY_PROSE.search(sentence):
                 continue
@@ -398,7 +370,7 @@ class _Parser:
             stated_year = min(years) if years and year and min(years) < year else year
             self.fact(line_no, "performance_entity", pcts[0][0], "%", sentence, year=stated_year)
 
-    # -- after the last line -----------------------------------------------------------------------------
+    # -- after the last line -----------------------------------------------------------------------------------
     def finish(self) -> None:
         detail = [r for s in self.objectives for r in s.readings]
         link_restatements(self.summary_readings, detail)
@@ -412,28 +384,12 @@ class _Parser:
                 area.achievement_pct = area_facts[code].value
             if code in weight_facts:
                 area.weight_pct = weight_facts[code].value
-        self.count_objectives()
-
-    def count_objectives(self) -> None:
-        seg_line = self.ctx.segment.line_start
-        for level in ("strategic", "operational"):
-            objs = [s.objective for s in self.objectives if s.objective.objective_level == level]
-            self.fact(seg_line, f"count_{level}_objectives", float(len(objs)), "count", "", derived=True)
-            for status in ("achieved", "partially_achieved", "not_achieved"):
-                n = sum(1 for o in objs if o.status == status)
-                self.fact(seg_line, f"count_{level}_objectives_{status}", float(n), "count", "", derived=True)
-        self.fact(seg_line, "count_areas", float(len(self.areas)), "count", "", derived=True)
+        self.count_objectives([s.objective for s in self.objectives], n_areas=len(self.areas))
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+def _column_of(cell: str) -> str | None:
+    low = cell.lower()
+    return next((column for word, column in _COLUMNS.items() if low.startswith(word)), None)
 
 
-LAYOUT = register(Layout(
-    name="integra",
-    description="Unioncamere INTEGRA tables: key/value objective headers, Indicatore | Algoritmo | Target | "
-                "Consuntivo | Scostamento rows, score and summary tables.",
-    signatures=detect_signatures(),
-    min_hits=6,
-    parser=parse,
-))
+parse = Integra.parse

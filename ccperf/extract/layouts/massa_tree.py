@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ccperf.extract.linking import most_similar, ratio_at_least
 from ccperf.extract.numbers import collapse, excel_serial_to_date, parse_date, parse_number
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.vocab import slug
 from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent
 
@@ -1439,15 +1439,15 @@ class _Parser:
                                            self.ctx.segment.year, name, float(n), "N.", None, None, True))
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+class MassaTree(LayoutParser):
+    name = LAYOUT_NAME
+    description = ("Performance tree with Ob/Ind tables (Algoritmo, Parametri di calcolo, four-month data, Risultato, "
+                  "Target, % Realizz).")
+    signatures = detect_signatures()
+    min_hits = 4
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
 
 
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Performance tree with Ob/Ind tables (Algoritmo, Parametri di calcolo, four-month data, Risultato, "
-                "Target, % Realizz).",
-    signatures=detect_signatures(),
-    min_hits=4,
-    parser=parse,
-))
+parse = MassaTree.parse

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from ccperf.extract.linking import best_original, normalise_name, similarity_at_least
 from ccperf.extract.numbers import Measure, collapse, parse_measure, parse_number, strip_html
-from ccperf.extract.registry import Layout, ParsedSegment, SegmentContext, register
+from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.text import fold_for_literals, tab_cells
 from ccperf.model import Objective, Provenance, Quarantined, Reading
 
@@ -712,15 +712,15 @@ class _Parser:
         return next((o for p, o in probes if p is match), None)
 
 
-def parse(ctx: SegmentContext) -> ParsedSegment:
-    return _Parser(ctx).run()
+class PaviaBsc(LayoutParser):
+    name = LAYOUT_NAME
+    description = ("Balanced-scorecard tables (Prospettiva 1-4) with carried-down leading cells: strategic, operational, "
+                  "unit and individual objectives.")
+    signatures = detect_signatures()
+    min_hits = 3
+
+    def run(self) -> ParsedSegment:
+        return _Parser(self.ctx).run()
 
 
-LAYOUT = register(Layout(
-    name=LAYOUT_NAME,
-    description="Balanced-scorecard tables (Prospettiva 1-4) with carried-down leading cells: strategic, operational, "
-                "unit and individual objectives.",
-    signatures=detect_signatures(),
-    min_hits=3,
-    parser=parse,
-))
+parse = PaviaBsc.parse

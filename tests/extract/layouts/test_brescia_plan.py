@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ccperf.extract.layouts import brescia_plan as bp
-from ccperf.extract.registry import ParsedSegment, SegmentContext
+from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import SourceText, read_source
 from ccperf.model import Segment

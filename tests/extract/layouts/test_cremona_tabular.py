@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ccperf.extract.detect import detect_layout
 from ccperf.extract.extractor import extract_file
 from ccperf.extract.layouts.cremona_tabular import (
     join_wrapped,
@@ -15,7 +16,7 @@ from ccperf.extract.layouts.cremona_tabular import (
     read_target,
     value_in_remarks,
 )
-from ccperf.extract.registry import SegmentContext, detect_layout
+from ccperf.extract.parser import SegmentContext
 from ccperf.extract.text import SourceText
 from ccperf.model import Segment
 

@@ -18,7 +18,7 @@ from ccperf.extract.layouts.cremona_wrapped import (
     split_blocks,
     take_cell,
 )
-from ccperf.extract.registry import SegmentContext
+from ccperf.extract.parser import SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
 

@@ -13,7 +13,7 @@ import pytest
 
 from ccperf.extract.extractor import extract_file
 from ccperf.extract.layouts.gestione_missions import parse
-from ccperf.extract.registry import ParsedSegment, SegmentContext
+from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
 

@@ -6,7 +6,7 @@ import pytest
 
 from ccperf.extract.extractor import extract_file, extract_source
 from ccperf.extract.layouts.integra import parse
-from ccperf.extract.registry import SegmentContext
+from ccperf.extract.parser import SegmentContext
 from ccperf.extract.text import source_from_bytes
 from ccperf.model import Reading, Segment
 from tests.conftest import MANTOVA_FILE, RAW_DIR, gold_rows

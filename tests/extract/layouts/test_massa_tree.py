@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from ccperf.extract.detect import detect_layout
 from ccperf.extract.extractor import extract_file, extract_source
 from ccperf.extract.layouts.massa_tree import (
     algoritmo_operator,
@@ -15,7 +16,7 @@ from ccperf.extract.layouts.massa_tree import (
     parse,
     prepare_lines,
 )
-from ccperf.extract.registry import ParsedSegment, SegmentContext, detect_layout
+from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import source_from_bytes
 from ccperf.model import ExtractionResult, Reading, Segment
 from tests.conftest import RAW_DIR, gold_rows

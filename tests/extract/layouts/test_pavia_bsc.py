@@ -16,7 +16,7 @@ import pytest
 
 from ccperf.extract.extractor import extract_file, extract_source
 from ccperf.extract.layouts.pavia_bsc import UNIT_TABLE_LEVEL, find_baseline, parse, read_cell
-from ccperf.extract.registry import ParsedSegment, SegmentContext
+from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, read_source
 from ccperf.model import Reading, Segment
 

@@ -1,81 +1,58 @@
-"""Layout families: how each is recognised from content, and which parser (if any) reads it.
+"""Layout detection: which layout family a segment is printed in, from content signatures.
 
-A layout parser is a function `parse(ctx: SegmentContext) -> ParsedSegment`. Layouts with no parser yet
-are still detected, so a run reports "no parser yet for layout X" instead of silently skipping text.
+Each layout parser declares signatures (regular expressions, each counted once per matching line) and a minimum
+number of hits. A segment's layout is the one with the most hits. Detection reads the canonical text of the
+document model (table rows as tab-joined cells, page furniture blanked), so a table re-laid by another converter
+is recognised as the same layout.
+
+Scoring every signature on every line is the slow way; the accelerator below finds, from each signature's
+compiled form, text every match must contain (a literal, or the literal a line must start with) and searches only
+the lines holding it, found once per document by a C-level scan. It never changes a result: a signature whose
+required text cannot be read from its pattern is searched on every line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import lru_cache
 from re import _constants as _sre_constants  # type: ignore[attr-defined]
 from re import _parser as _sre_parser  # type: ignore[attr-defined]
 
-from ccperf.extract.numbers import collapse
-from ccperf.extract.text import JoinedLines, SourceText
-from ccperf.model import Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent, Segment
+from ccperf.extract.layouts import LAYOUTS
+from ccperf.extract.parser import LayoutParser
+from ccperf.extract.text import JoinedLines
 
-
-@dataclass
-class SegmentContext:
-    source: SourceText
-    segment: Segment
-
-    def provenance(self, line_no: int) -> Provenance:
-        """Provenance of a row starting at the 1-based `line_no` of this segment's document."""
-        seg = self.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
-
-    def fact(self, line_no: int, name: str, value: float | None, unit: str | None, quote: str | None,
-             subject: str | None = None, year: int | None = None, derived: bool = False) -> Fact:
-        """A fact of this segment's chamber; `year` defaults to the segment's reference year."""
-        seg = self.segment
-        return Fact(self.provenance(line_no), seg.chamber_name, year or seg.year, name, value, unit,
-                    collapse(quote) or None, subject, derived)
-
-    def numbered_lines(self) -> list[tuple[int, str]]:
-        """(1-based line number, text) for every line of the segment."""
-        seg, lines = self.segment, self.source.lines
-        numbers = range(seg.line_start, seg.line_end + 1)
-        if seg.line_start >= 1 and seg.line_end <= len(lines):  # zip: no Python-level loop
-            return list(zip(numbers, lines[seg.line_start - 1:seg.line_end], strict=True))
-        return [(n, lines[n - 1]) for n in numbers]  # a range outside the document fails as it always did
-
-
-@dataclass
-class ParsedSegment:
-    objectives: list[Objective] = field(default_factory=list)
-    readings: list[Reading] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    components: list[ReadingComponent] = field(default_factory=list)
-    quarantined: list[Quarantined] = field(default_factory=list)
-
-
-Parser = Callable[[SegmentContext], ParsedSegment]
 _LITERAL, _SUBPATTERN, _BRANCH = _sre_constants.LITERAL, _sre_constants.SUBPATTERN, _sre_constants.BRANCH
 _AT, _AT_BEGINNING, _MAX_REPEAT = _sre_constants.AT, _sre_constants.AT_BEGINNING, _sre_constants.MAX_REPEAT
 _IN, _CATEGORY, _CATEGORY_SPACE = _sre_constants.IN, _sre_constants.CATEGORY, _sre_constants.CATEGORY_SPACE
 
 
-@dataclass(frozen=True)
-class Layout:
-    name: str
-    description: str
-    signatures: tuple[re.Pattern[str], ...]  # each counted once per matching line
-    min_hits: int
-    parser: Parser | None = None
 
-    def score(self, lines: list[str]) -> int:
-        """Matching (line, signature) pairs, or 0 when fewer than min_hits."""
-        return self.score_range(JoinedLines(lines), 0, len(lines))
 
-    def score_range(self, joined: JoinedLines, lo: int, hi: int, heads: dict[str, list[int]] | None = None) -> int:
-        """score() of the lines lo..hi-1 of a joined text; `heads` is joined.line_heads() of the anchors of every
-        signature (see _anchors), when known."""
-        hits = sum(_count_matching(joined, lo, hi, sig, heads) for sig in self.signatures)
-        return hits if hits >= self.min_hits else 0
+def score_range(layout: type[LayoutParser], joined: JoinedLines, lo: int, hi: int,
+                heads: dict[str, list[int]] | None = None) -> int:
+    """Matching (line, signature) pairs of the lines lo..hi-1 of a joined text, or 0 when fewer than the layout's
+    min_hits; `heads` is joined.line_heads() of the anchors of every signature (see _anchors), when known."""
+    hits = sum(_count_matching(joined, lo, hi, sig, heads) for sig in layout.signatures)
+    return hits if hits >= layout.min_hits else 0
+
+
+def score(layout: type[LayoutParser], lines: list[str]) -> int:
+    return score_range(layout, JoinedLines(lines), 0, len(lines))
+
+
+def detect_layout(lines: list[str]) -> str | None:
+    """The best-scoring layout for a segment's lines, or None when nothing matches."""
+    return detect_layout_range(JoinedLines(lines), 0, len(lines))
+
+
+def detect_layout_range(joined: JoinedLines, lo: int, hi: int) -> str | None:
+    """detect_layout of the lines lo..hi-1 of a joined text (a document indexed once for all its segments)."""
+    heads = joined.line_heads(anchor_literals(sig for layout in LAYOUTS for sig in layout.signatures))
+    scored = [(score_range(layout, joined, lo, hi, heads), layout.name) for layout in LAYOUTS]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] > 0 else None
 
 
 def _count_matching(joined: JoinedLines, lo: int, hi: int, signature: re.Pattern[str],
@@ -177,40 +154,3 @@ def _branch_literals(items: list) -> tuple[str, ...]:
         if op is _BRANCH:
             return tuple(_longest_literal(list(branch)) for branch in arg[1])
     return ()
-
-
-_REGISTRY: dict[str, Layout] = {}
-
-
-def register(layout: Layout) -> Layout:
-    _REGISTRY[layout.name] = layout
-    return layout
-
-
-def layouts() -> list[Layout]:
-    _load_parsers()
-    return list(_REGISTRY.values())
-
-
-def get_layout(name: str) -> Layout | None:
-    _load_parsers()
-    return _REGISTRY.get(name)
-
-
-def detect_layout(lines: list[str]) -> str | None:
-    """The best-scoring layout for a segment's lines, or None when nothing matches."""
-    return detect_layout_range(JoinedLines(lines), 0, len(lines))
-
-
-def detect_layout_range(joined: JoinedLines, lo: int, hi: int) -> str | None:
-    """detect_layout of the lines lo..hi-1 of a joined text (a document indexed once for all its segments)."""
-    candidates = layouts()
-    heads = joined.line_heads(anchor_literals(sig for layout in candidates for sig in layout.signatures))
-    scored = [(layout.score_range(joined, lo, hi, heads), layout.name) for layout in candidates]
-    best = max(scored, default=(0, None))
-    return best[1] if best[0] > 0 else None
-
-
-def _load_parsers() -> None:
-    # Importing the layouts package registers every layout family (parsers and detect-only ones).
-    import ccperf.extract.layouts  # noqa: F401

@@ -1,0 +1,322 @@
+"""The canonical document model: a document is lines with provenance plus the table regions found in them.
+
+Whatever converter made the text, a table row reaches the parsers as the same cells:
+- tab-separated rows (one cell per tab, as most PDF-to-text exports print tables);
+- space-aligned columns (as `pdftotext -layout` prints them): in a block of consecutive lines, a run of spaces that
+  lines up across the rows and starts the text of at least two of them is a column boundary. A double space alone
+  never splits a cell: justified prose prints those between ordinary words;
+- HTML fragments inside cells (<p>, <i>, <br>) are dropped from the cell text;
+- a PDF table (ccperf.extract.pdf) arrives already as tab-separated rows of its converted text.
+
+Page furniture that converters add (a form feed, "Pagina N di M", the report title repeated at the top of every
+page) is recognised and left out of the content lines, so a table or a sentence cut by a page break reads on.
+Every cell keeps its line and character span, so a row's `source_line` is the line its first cell starts on.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from ccperf.extract.numbers import collapse, strip_html
+
+_GAP = re.compile(r" {2,}")
+_PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:di|/|of)\s*\d{1,4})?(?:\s*-)?\s*$", re.I)
+_PAGE_WORD = re.compile(r"^\s*(?:-\s*)?pag(?:ina|\.)\s*\d", re.I)
+_DIGITS = re.compile(r"\d+")
+_PAGE_EDGE = 3  # header/footer lines looked for at each end of a page
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # as printed, HTML fragments dropped and whitespace collapsed
+    line: int  # 1-based line of the document
+    start: int  # character span in that line
+    end: int
+
+
+class Line:
+    """One line of the document: its text and, read on demand, its cells."""
+
+    __slots__ = ("number", "text", "region", "_boundaries", "_cells")
+
+    def __init__(self, number: int, text: str, region: int | None = None,
+                 boundaries: list[tuple[int, int]] | None = None):
+        self.number = number  # 1-based line of the document (what provenance points at)
+        self.text = text  # as printed, a form feed removed
+        self.region = region  # index of its table region, None outside tables
+        self._boundaries = boundaries  # column separators of an aligned region
+        self._cells: tuple[Cell, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"Line({self.number}, {self.text[:40]!r}, region={self.region})"
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """A table row's cells (empty ones too); one cell for a plain line; none when blank."""
+        if self._cells is None:
+            if self.region is None:
+                self._cells = _plain_cells(self.text, self.number)
+            elif self._boundaries is None:
+                self._cells = _tab_cells(self.text, self.number)
+            else:
+                self._cells = _aligned_cells(self.text, self.number, self._boundaries)
+        return self._cells
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def is_row(self) -> bool:
+        """A table row of more than one cell (a row of one cell reads as a plain line)."""
+        return self.region is not None and len(self.cells) > 1
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    @property
+    def filled(self) -> list[str]:
+        """The texts of the non-empty cells, in order."""
+        return [c.text for c in self.cells if c.text]
+
+    @property
+    def clean(self) -> str:
+        """The line as the parsers read it: a row's cells joined by tabs (the one serialisation of a row, whatever
+        the converter printed), a plain line without HTML fragments and with whitespace collapsed."""
+        if self.region is None:
+            return _clean(self.text)
+        return "\t".join(c.text for c in self.cells)
+
+
+@dataclass(frozen=True)
+class TableRegion:
+    first_line: int
+    last_line: int
+    source: str  # "tabs" or "aligned"
+
+
+class DocumentModel:
+    """Lines with provenance, the table regions found in them, and the page furniture to skip."""
+
+    def __init__(self, lines: Sequence[str]):
+        texts = [line.replace("\f", "") if "\f" in line else line for line in lines]
+        self.page_breaks = frozenset(i + 1 for i, line in enumerate(lines) if "\f" in line)
+        self.furniture: frozenset[int] = _furniture(texts, self.page_breaks)
+        self.texts = texts
+        self.skipped = _with_blank_margins(texts, self.furniture)
+        self.regions: list[TableRegion] = []
+        self._region_of: dict[int, tuple[int, list[tuple[int, int]] | None]] = {}
+        self._find_regions()
+        self._lines: list[Line | None] = [None] * len(texts)
+
+    def line(self, number: int) -> Line:
+        line = self._lines[number - 1]
+        if line is None:
+            region, boundaries = self._region_of.get(number, (None, None))
+            line = self._lines[number - 1] = Line(number, self.texts[number - 1], region, boundaries)
+        return line
+
+    def content(self, first: int, last: int) -> Iterator[Line]:
+        """The lines first..last (1-based, inclusive) without page furniture (and the blank lines around it, so
+        that a table or a paragraph cut by a page break reads on)."""
+        skipped = self.skipped
+        for number in range(max(first, 1), min(last, len(self.texts)) + 1):
+            if number not in skipped:
+                yield self.line(number)
+
+    def content_texts(self) -> list[str]:
+        """Every line's text as detection reads it: rows as tab-joined cells, page furniture blanked."""
+        out = list(self.texts)
+        for number in self._region_of:
+            out[number - 1] = self.line(number).clean
+        for number in self.furniture:
+            out[number - 1] = ""
+        return out
+
+    # -- building --------------------------------------------------------------------------------------------
+    def _find_regions(self) -> None:
+        """Table regions live in blocks of consecutive non-blank lines holding a tab or a run of 2+ spaces after
+        text or before it (an indented cell): only those blocks are read."""
+        texts, furniture = self.texts, self.furniture
+        joined = "\n".join(texts)
+        starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
+        hits: set[int] = set()
+        for needle in ("\t", "  ", "\n "):  # C-level scans; each hit's line is found by bisection
+            pos = joined.find(needle)
+            while pos >= 0:
+                k = bisect.bisect_right(starts, pos + (needle == "\n ")) - 1
+                hits.add(k)
+                pos = joined.find(needle, starts[k + 1]) if k + 1 < len(starts) - 1 else -1
+        if texts and texts[0][:1] == " ":
+            hits.add(0)
+        n, done = len(texts), -1
+
+        def inside(k: int) -> bool:
+            return bool(texts[k].strip()) and (k + 1) not in furniture
+
+        for k in sorted(hits):
+            if k <= done or not inside(k):
+                continue
+            lo, hi = k, k + 1
+            while lo > 0 and inside(lo - 1):
+                lo -= 1
+            while hi < n and inside(hi):
+                hi += 1
+            self._read_block(lo, hi)
+            done = hi - 1
+
+    def _read_block(self, lo: int, hi: int) -> None:
+        """Lines lo..hi-1 (0-based) are a block of consecutive non-blank lines: tab rows, aligned rows or prose."""
+        texts = self.texts
+        if any("\t" in texts[k] for k in range(lo, hi)):
+            k = lo
+            while k < hi:  # each run of tab lines is a region; the lines between them are plain
+                if "\t" not in texts[k]:
+                    k += 1
+                    continue
+                m = k
+                while m < hi and "\t" in texts[m]:
+                    m += 1
+                self._add_region(k, m, "tabs", None)
+                k = m
+            return
+        boundaries = _column_boundaries(texts[lo:hi])
+        if boundaries:
+            self._add_region(lo, hi, "aligned", boundaries)
+
+    def _add_region(self, lo: int, hi: int, source: str, boundaries: list[tuple[int, int]] | None) -> None:
+        region = len(self.regions)
+        self.regions.append(TableRegion(lo + 1, hi, source))
+        for idx in range(lo, hi):
+            self._region_of[idx + 1] = (region, boundaries)
+
+
+# -- cells ----------------------------------------------------------------------------------------------------
+def _clean(text: str) -> str:
+    return strip_html(text) if "<" in text else collapse(text)
+
+
+def _plain_cells(text: str, number: int) -> tuple[Cell, ...]:
+    stripped = text.strip()
+    if not stripped:
+        return ()
+    start = len(text) - len(text.lstrip())
+    return (Cell(_clean(text), number, start, start + len(stripped)),)
+
+
+def _tab_cells(text: str, number: int) -> tuple[Cell, ...]:
+    cells, pos = [], 0
+    for part in text.split("\t"):
+        cells.append(Cell(_clean(part), number, pos, pos + len(part)))
+        pos += len(part) + 1
+    return tuple(cells)
+
+
+def _column_boundaries(block: list[str]) -> list[tuple[int, int]]:
+    """Column separators of an aligned block: runs of 2+ positions blank in every line of the block, with text of
+    some line on both sides; [] when the block is no table.
+
+    Justified prose prints double spaces between words too, but not at the same place on every line of a
+    paragraph, so only lines whose gaps line up are read as columns (a lone line is a one-row table)."""
+    bodies = sorted((t.rstrip() for t in block), key=len, reverse=True)
+    if not any("  " in b.strip() for b in bodies) or len(bodies[0]) > 4000:
+        return []
+    width = len(bodies[0])
+    candidates: set[int] | None = None
+    for body in bodies:  # the longest line first: it leaves the fewest candidates
+        if candidates is not None and not candidates:
+            return []
+        if candidates is not None and all(p >= len(body) for p in candidates):
+            continue
+        indent = len(body) - len(body.lstrip(" "))
+        blank = set(range(indent))
+        for gap in _GAP.finditer(body, indent):
+            blank.update(range(gap.start(), gap.end()))
+        candidates = blank if candidates is None else {p for p in candidates if p >= len(body) or p in blank}
+    lead = min(len(b) - len(b.lstrip(" ")) for b in bodies)
+    runs: list[tuple[int, int]] = []
+    for p in sorted(candidates or ()):
+        if runs and runs[-1][1] == p:
+            runs[-1] = (runs[-1][0], p + 1)
+        else:
+            runs.append((p, p + 1))
+    return [(a, b) for a, b in runs if b - a >= 2 and a >= lead and a > 0 and b < width]
+
+
+def _aligned_cells(text: str, number: int, boundaries: list[tuple[int, int]]) -> tuple[Cell, ...]:
+    """The cells of one line of an aligned block: the text between consecutive boundaries (empty cells too)."""
+    cells, pos = [], 0
+    edges = [*boundaries, (len(text), len(text))]
+    for start, end in edges:
+        part = text[pos:start] if start > pos else ""
+        lead = len(part) - len(part.lstrip())
+        body = part.strip()
+        cells.append(Cell(_clean(body), number, pos + lead, pos + lead + len(body)))
+        pos = end
+    while len(cells) > 1 and not cells[-1].text:
+        cells.pop()
+    return tuple(cells)
+
+
+# -- page furniture -------------------------------------------------------------------------------------------
+def _shape(text: str) -> str:
+    return _DIGITS.sub("#", collapse(text).lower())
+
+
+def _furniture(texts: list[str], page_breaks: frozenset[int]) -> frozenset[int]:
+    """Lines that a converter adds around page breaks: page numbers ("Pagina 3 di 40", "- 3 -") and the lines at
+    the top or bottom of a page that recur, digits aside, on most pages (a running title, a footer)."""
+    pages = _pages(texts, page_breaks)
+    if len(pages) < 3:
+        return frozenset()
+    edges: list[tuple[int, ...]] = []
+    for first, last in pages:
+        non_blank = [i for i in range(first, last + 1) if texts[i - 1].strip()]
+        edges.append(tuple(non_blank[:_PAGE_EDGE] + non_blank[-_PAGE_EDGE:]))
+    counts = Counter(shape for lines in edges for shape in {_shape(texts[i - 1]) for i in lines})
+    recurring = {shape for shape, n in counts.items() if n >= max(3, len(pages) // 2) and len(shape) <= 160}
+    out = set()
+    for lines in edges:
+        for i in lines:
+            if _shape(texts[i - 1]) in recurring or _PAGE_NUMBER.match(texts[i - 1]) and (
+                    i in page_breaks or _PAGE_WORD.match(texts[i - 1]) or _next_to_break(i, page_breaks)):
+                out.add(i)
+    return frozenset(out)
+
+
+def _with_blank_margins(texts: list[str], furniture: frozenset[int]) -> frozenset[int]:
+    """The furniture lines and the blank lines next to them (a page break's whole band)."""
+    out = set(furniture)
+    for number in furniture:
+        for step in (-1, 1):
+            k = number + step
+            while 1 <= k <= len(texts) and k not in out and not texts[k - 1].strip():
+                out.add(k)
+                k += step
+    return frozenset(out)
+
+
+def _next_to_break(i: int, page_breaks: frozenset[int]) -> bool:
+    return i + 1 in page_breaks or i in page_breaks
+
+
+def _pages(texts: list[str], page_breaks: frozenset[int]) -> list[tuple[int, int]]:
+    """(first, last) 1-based lines of each page: pages end at a form feed, or after a "Pagina N" line when the
+    text has no form feeds."""
+    ends = sorted(b - 1 for b in page_breaks if b > 1)
+    if not ends:
+        ends = [i + 1 for i, t in enumerate(texts) if _PAGE_WORD.match(t) and _PAGE_NUMBER.match(t)]
+    pages, first = [], 1
+    for end in ends:
+        if end >= first:
+            pages.append((first, end))
+            first = end + 1
+    if first <= len(texts):
+        pages.append((first, len(texts)))
+    return pages
