@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+_TITLE = re.compile(r"relazione\s+sulla|piano\s+(?:integrato\s+)?(?:della|di)", re.I)
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 
 
@@ -41,6 +42,10 @@ class Variant:
 
 def _identity_map(n: int) -> dict[int, int]:
     return {i: i for i in range(1, n + 1)}
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
 
 
 def drop_tags(text: str) -> str:
@@ -75,8 +80,12 @@ def aligned(lines: Sequence[str], gap: int = 2) -> Variant:
     return Variant(out, _identity_map(len(lines)))
 
 
-def paged(lines: Sequence[str], title: str = "Relazione sulla Performance", every: int = 50) -> Variant:
-    """A header and a footer around every page of `every` lines; a form feed starts each new page."""
+def paged(lines: Sequence[str], title: str | None = None, every: int = 50) -> Variant:
+    """A header and a footer around every page of `every` lines; a form feed starts each new page. The header is
+    the report's title (its first line naming a Relazione or a Piano), as converters repeat it."""
+    if title is None:
+        title = next((collapse(drop_tags(t)) for t in lines[:80] if _TITLE.search(t) and len(t) < 150),
+                     "Relazione sulla Performance")
     pages = max(1, -(-len(lines) // every))
     out: list[str] = []
     line_map: dict[int, int] = {}
@@ -117,8 +126,14 @@ def converted(lines: Sequence[str]) -> Variant:
     return aligned(lines).then(double_blanks).then(paged)
 
 
+def aligned_wide(lines: Sequence[str]) -> Variant:
+    """Aligned columns four spaces apart."""
+    return aligned(lines, gap=4)
+
+
 VARIANTS: dict[str, Callable[[Sequence[str]], Variant]] = {
     "aligned": aligned,
+    "aligned_wide": aligned_wide,
     "paged": paged,
     "no_blanks": no_blanks,
     "double_blanks": double_blanks,

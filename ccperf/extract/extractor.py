@@ -11,13 +11,13 @@ from pathlib import Path
 
 from ccperf.extract.document import DocumentModel
 from ccperf.extract.layouts import layout_named
-from ccperf.extract.linking import Originals, clear_caches
+from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
-from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Reading, Segment
+from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Segment
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
 PARSER_VERSION = "1"
@@ -91,7 +91,7 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         result.facts += parsed.facts
         result.components += parsed.components
         result.quarantined += parsed.quarantined
-    _link_addenda(result)
+    link_across_segments(result.readings)
     _attach_objective_lines(result)
     for reading in result.readings:
         if reading.actual_unit is None and reading.actual_raw:
@@ -129,27 +129,6 @@ def _attach_objective_lines(result: ExtractionResult) -> None:
         if lines:
             above = bisect.bisect_right(lines, reading.provenance.source_line)  # lines[:above] are at or above
             reading.objective_line = lines[above - 1] if above else lines[0]
-
-
-def _link_addenda(result: ExtractionResult) -> None:
-    """An addendum segment restates readings printed in another segment of the same file (same chamber, year)."""
-    by_chamber_year: dict[tuple, list[Reading]] = {}
-    for r in result.readings:
-        if r.table_role != "addendum":
-            by_chamber_year.setdefault((r.chamber_name, r.year), []).append(r)
-    # The candidates of an addendum reading depend only on its chamber, year and segment: index them once each.
-    indexes: dict[tuple, Originals] = {}
-    for reading in result.readings:
-        if reading.table_role != "addendum" or reading.restates_line is not None:
-            continue
-        segment = reading.provenance.segment_index
-        key = (reading.chamber_name, reading.year, segment)
-        if key not in indexes:
-            group = by_chamber_year.get((reading.chamber_name, reading.year), [])
-            indexes[key] = Originals(r for r in group if r.provenance.segment_index != segment)
-        original = indexes[key].best(reading)
-        if original is not None:
-            reading.restates_line = original.provenance.source_line
 
 
 def file_sha256(path: Path) -> str:

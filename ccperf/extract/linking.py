@@ -1,4 +1,5 @@
-"""Link a restated reading (summary table, prose, addendum) to the reading it restates.
+"""Link a restated reading (summary table, prose, addendum) to the reading it restates: the one place for it,
+within a segment (each parser calls link_restatements / Originals) and across segments (link_across_segments).
 
 Name similarity is difflib's `SequenceMatcher(None, a, b, autojunk=False).ratio()` on normalised names. It is
 computed here by `_matched_chars`, which gives the same number (same matching blocks) faster, and can stop as
@@ -298,5 +299,26 @@ def link_restatements(restated: Iterable[Reading], originals: list[Reading]) -> 
     index = Originals(originals)
     for reading in restated:
         original = index.best(reading)
+        if original is not None:
+            reading.restates_line = original.provenance.source_line
+
+
+def link_across_segments(readings: list[Reading]) -> None:
+    """An addendum segment restates readings printed in another segment of the same file (same chamber, year)."""
+    by_chamber_year: dict[tuple, list[Reading]] = {}
+    for r in readings:
+        if r.table_role != "addendum":
+            by_chamber_year.setdefault((r.chamber_name, r.year), []).append(r)
+    # The candidates of an addendum reading depend only on its chamber, year and segment: index them once each.
+    indexes: dict[tuple, Originals] = {}
+    for reading in readings:
+        if reading.table_role != "addendum" or reading.restates_line is not None:
+            continue
+        segment = reading.provenance.segment_index
+        key = (reading.chamber_name, reading.year, segment)
+        if key not in indexes:
+            group = by_chamber_year.get((reading.chamber_name, reading.year), [])
+            indexes[key] = Originals(r for r in group if r.provenance.segment_index != segment)
+        original = indexes[key].best(reading)
         if original is not None:
             reading.restates_line = original.provenance.source_line

@@ -205,6 +205,32 @@ def parse_measure(raw: str | None, *, allow_trailing_text: bool = True) -> Measu
     return Measure(text, value, operator, unit)
 
 
+# Numbers written as words ("dodici incontri", "almeno tre"); "un"/"una" are also articles: a caller decides
+# from the context whether they count.
+WORD_NUMBERS: dict[str, float] = {
+    "nessuna": 0.0, "nessun": 0.0, "nessuno": 0.0, "un solo": 1.0, "una sola": 1.0, "un": 1.0, "una": 1.0,
+    "uno": 1.0, "due": 2.0, "tre": 3.0, "quattro": 4.0, "cinque": 5.0, "sei": 6.0, "sette": 7.0, "otto": 8.0,
+    "nove": 9.0, "dieci": 10.0, "undici": 11.0, "dodici": 12.0, "tredici": 13.0, "quattordici": 14.0,
+    "quindici": 15.0, "sedici": 16.0, "diciassette": 17.0, "diciotto": 18.0, "diciannove": 19.0, "venti": 20.0,
+}
+# A number word standing alone (not inside another word); the longest alternatives first ("un solo" before "un").
+WORD_NUMBER_RE = re.compile(
+    r"(?<![\w’'])(?P<word>" + "|".join(w.replace(" ", r"\s+") for w in sorted(WORD_NUMBERS, key=len, reverse=True))
+    + r")(?![\w’'])", re.I)
+
+
+def parse_word_number(text: str | None) -> float | None:
+    """"dodici" → 12.0, "Un solo" → 1.0; None for anything else."""
+    return WORD_NUMBERS.get(collapse(text).lower()) if text else None
+
+
+def parse_count(text: str | None) -> float | None:
+    """A count printed in digits or in words: "12" → 12.0, "dodici" → 12.0."""
+    if not text:
+        return None
+    return parse_word_number(text) if not text.strip()[:1].isdigit() else parse_number(text.strip())
+
+
 # Dates: "31/12/2019", "18.11.2024", "12-12-2019".
 DATE_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -1,4 +1,5 @@
-"""Words with a fixed meaning in the reports: statuses and objective levels."""
+"""Words with a fixed meaning in Italian reports: statuses, function words, months. The one place for them
+(numbers, number words and dates are in numbers.py; a layout's own words are in its profile)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,17 @@ _STATUS_PATTERNS = (
     (re.compile(r"\b(?:raggiunto|conseguito|raggiunti)\b", re.I), "achieved"),
 )
 
+
+# Italian function words (articles, prepositions and their contractions, conjunctions): never the words that name
+# what a sentence or a cell is about.
+FUNCTION_WORDS: frozenset[str] = frozenset({
+    "a", "ad", "al", "alla", "alle", "ai", "agli", "all", "con", "da", "dal", "dalla", "dalle", "dai", "dagli", "de",
+    "dei", "del", "della", "delle", "degli", "dell", "di", "e", "ed", "il", "lo", "la", "le", "i", "gli", "l", "in",
+    "nel", "nella", "nelle", "nei", "negli", "nell", "per", "su", "sul", "sulla", "sulle", "sui", "sugli", "tra", "fra",
+    "o", "od", "un", "una", "uno", "che", "cui",
+})
+MONTHS: tuple[str, ...] = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+                           "settembre", "ottobre", "novembre", "dicembre")
 
 _IN_PROGRESS = re.compile(r"in\s+corso\s+di", re.I)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
