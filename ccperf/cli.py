@@ -38,17 +38,17 @@ def run(data_dir: DataDir = None,
     except ValueError as exc:  # e.g. CCPERF_LOCK_TIMEOUT_S=soon
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=2) from exc
-    from ccperf import stages
+    from ccperf import planning, stages
     from ccperf.summary import new_summary
 
     summary = new_summary()
     started = time.perf_counter()
-    quick = None if force else stages.quick_plan(settings)
+    quick = None if force else planning.quick_plan(settings)
     if quick and quick[0].nothing_changed:
         # nothing to do: answer without starting Prefect (its temporary API server alone takes ~10 s)
         run_plan, summary.documents = quick
         summary.inputs_fingerprint = run_plan.inputs_fingerprint
-        summary.status, summary.message = "unchanged", stages.nothing_changed_message(run_plan)
+        summary.status, summary.message = "unchanged", planning.nothing_changed_message(run_plan)
         summary.elapsed_s = summary.stage_seconds["plan"] = round(time.perf_counter() - started, 2)
         stages.record_run(settings, summary)
     else:

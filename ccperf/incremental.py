@@ -18,6 +18,7 @@ from ccperf.config import PROJECT_ROOT, Settings
 from ccperf.extract.extractor import PARSER_VERSION, file_sha256
 from ccperf.extract.manifest import MANIFEST_NAME, Override, override_for
 from ccperf.publish import read_manifest
+from ccperf.warehouse import ensure_audit
 
 # The code and configuration a publication depends on besides the documents: a change to any of them rebuilds.
 _BUILD_INPUTS = (("dbt_project", ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")), ("expectations", ("*.json",)),
@@ -137,7 +138,5 @@ def make_plan(settings: Settings, con: duckdb.DuckDBPyConnection, paths: list[Pa
 
 
 def record_publication(con: duckdb.DuckDBPyConnection, run_id: str, inputs_fingerprint: str) -> None:
-    con.execute("create schema if not exists audit")
-    con.execute("create table if not exists audit.publications (run_id varchar, published_at timestamp, "
-                "inputs_fingerprint varchar)")
+    ensure_audit(con)
     con.execute("insert into audit.publications values (?, current_timestamp, ?)", [run_id, inputs_fingerprint])

@@ -1,4 +1,5 @@
-"""Extraction results → DuckDB `raw` schema: one transaction per batch of documents, idempotent.
+"""Landing: extraction results → DuckDB `raw` schema, one transaction per batch of documents, idempotent; which
+documents of a batch are landed (classify: duplicates, rejections) and what bad input may never remove (land).
 
 Re-landing a document replaces its rows (keyed by sha256), so running twice on the same documents never
 duplicates anything; documents that left `data/raw/` are removed with `remove_absent`.
@@ -8,104 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import typing
-from dataclasses import dataclass, fields, is_dataclass
-from pathlib import Path
-from types import UnionType
+from collections.abc import Iterable
 
 import duckdb
 import polars as pl
 
-from ccperf.model import (
-    Document,
-    ExtractionResult,
-    Fact,
-    Objective,
-    Provenance,
-    Quarantined,
-    Reading,
-    ReadingComponent,
-    Segment,
-    flatten,
-)
+from ccperf.config import Settings
+from ccperf.extract.extractor import PARSER_VERSION
+from ccperf.incremental import LoadedDocument
+from ccperf.model import ExtractionResult, flatten
+from ccperf.summary import DocumentOutcome
+from ccperf.warehouse import POLARS_TYPES, RAW_TABLES, RawTable, ensure_schema, warehouse
 
-_DUCK_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
-_POLARS_TYPES = {str: pl.String, int: pl.Int64, float: pl.Float64, bool: pl.Boolean}
-
-
-def _columns(cls: type) -> list[tuple[str, type]]:
-    """(name, python type) of a model dataclass, provenance inlined, Optional unwrapped."""
-    hints = typing.get_type_hints(cls)
-    out: list[tuple[str, type]] = []
-    for f in fields(cls):
-        tp = hints[f.name]
-        if is_dataclass(tp):
-            out += _columns(tp)
-            continue
-        if isinstance(tp, UnionType) or typing.get_origin(tp) is typing.Union:
-            tp = next(a for a in typing.get_args(tp) if a is not type(None))
-        if typing.get_origin(tp) is typing.Literal:
-            tp = str
-        out.append((f.name, tp))
-    return out
-
-
-@dataclass(frozen=True)
-class RawTable:
-    name: str
-    model: type | None
-    extra: tuple[tuple[str, type], ...] = ()
-
-    def columns(self) -> list[tuple[str, type]]:
-        base = _columns(self.model) if self.model else []
-        return [*base, *self.extra]
-
-
-# row_seq: position of the row among the document's rows of that table (a stable part of the row key).
-_SEQ = (("row_seq", int),)
-RAW_TABLES: dict[str, RawTable] = {
-    # content_sha256: what the document yields, independent of its bytes (see content_fingerprint)
-    # override_key: the manifest override the rows were extracted with ('' for none; see incremental.override_key)
-    "documents": RawTable("documents", Document, (("parser_version", str), ("extracted_at", str),
-                                                  ("content_sha256", str), ("override_key", str))),
-    "segments": RawTable("segments", Segment),
-    "objectives": RawTable("objectives", Objective, _SEQ),
-    "indicator_readings": RawTable("indicator_readings", Reading, _SEQ),
-    "document_facts": RawTable("document_facts", Fact, _SEQ),
-    "reading_components": RawTable("reading_components", ReadingComponent, _SEQ),
-    "quarantine": RawTable("quarantine", Quarantined, _SEQ),
-    # Every file seen in data/raw and what happened to it (extracted, rejected, duplicate, ignored).
-    "document_files": RawTable("document_files", None, (
-        ("document_file", str), ("document_sha256", str), ("file_size", int), ("status", str), ("message", str),
-        ("seen_at", str))),
-}
+# The raw table each list of an extraction result lands in.
 _RESULT_LISTS = {
     "objectives": "objectives", "indicator_readings": "readings", "document_facts": "facts",
     "reading_components": "components", "quarantine": "quarantined", "segments": "segments",
 }
-assert Provenance  # provenance columns come first in every row table (see model.flatten)
-
-
-def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(warehouse), read_only=read_only)
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create schema if not exists raw")
-    for table in RAW_TABLES.values():
-        cols = ", ".join(f"{name} {_DUCK_TYPES[tp]}" for name, tp in table.columns())
-        con.execute(f"create table if not exists raw.{table.name} ({cols})")
-        # A warehouse from an older version gains the columns added since (new columns are nullable).
-        existing = {r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
-            [table.name]).fetchall()}
-        for name, tp in table.columns():
-            if name not in existing:
-                con.execute(f"alter table raw.{table.name} add column {name} {_DUCK_TYPES[tp]}")
-
 
 def _frame(table: RawTable, rows: list[dict[str, typing.Any]]) -> pl.DataFrame:
-    schema = {name: _POLARS_TYPES[tp] for name, tp in table.columns()}
+    schema = {name: POLARS_TYPES[tp] for name, tp in table.columns()}
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
@@ -216,3 +139,105 @@ def remove_absent(con: duckdb.DuckDBPyConnection, keep_sha256: set[str]) -> list
         con.unregister("gone_shas")
     return [name for _, name in gone]
 
+
+def _nothing_recognised(result: ExtractionResult) -> bool:
+    known = [s for s in result.segments if s.parser_status in ("parsed", "no_parser", "failed")]
+    return not (known or result.readings or result.objectives or result.facts or result.components)
+
+
+def classify(results: list[ExtractionResult], unchanged: Iterable[LoadedDocument] = ()
+             ) -> tuple[list[ExtractionResult], list[DocumentOutcome]]:
+    """The documents to land (first file of each distinct content) and an outcome for every extracted file.
+
+    `unchanged` are the documents kept from earlier runs: a new file with their bytes or their text is a duplicate.
+    """
+    keep: list[ExtractionResult] = []
+    outcomes: list[DocumentOutcome] = []
+    seen: dict[str, str] = {doc.document_sha256: doc.document_file for doc in unchanged}
+    seen_text: dict[str, tuple[str, str | None]] = {doc.content_sha256: (doc.document_file, None)
+                                                    for doc in unchanged if doc.content_sha256}
+    for result in sorted(results, key=lambda r: r.document_file):
+        if result.error or result.document is None:
+            outcomes.append(DocumentOutcome(result.document_file, result.file_sha256, "rejected",
+                                            result.error or "not extracted", file_size=result.file_size))
+            continue
+        sha = result.document.document_sha256
+        if sha in seen:
+            outcomes.append(DocumentOutcome(result.document_file, sha, "duplicate",
+                                            f"same content as {seen[sha]}; not loaded twice",
+                                            file_size=result.file_size))
+            continue
+        if _nothing_recognised(result):
+            doc = result.document
+            outcomes.append(DocumentOutcome(
+                result.document_file, sha, "rejected",
+                f"no known layout: nothing recognised in its {doc.n_lines} lines (chamber {doc.chamber_name or '?'}, "
+                f"year {doc.year or '?'}, kind {doc.doc_kind or '?'}); not loaded",
+                segments=list(result.segments), file_size=result.file_size))
+            continue
+        fingerprint = content_fingerprint(result)
+        if fingerprint in seen_text:
+            first_file, first_encoding = seen_text[fingerprint]
+            other = f"{result.document.encoding} vs {first_encoding}" if first_encoding else result.document.encoding
+            outcomes.append(DocumentOutcome(
+                result.document_file, sha, "duplicate",
+                f"same text as {first_file} (other bytes: {other}, or other line endings); not loaded twice",
+                file_size=result.file_size))
+            continue
+        seen[sha] = result.document_file
+        seen_text[fingerprint] = (result.document_file, result.document.encoding)
+        keep.append(result)
+        outcomes.append(DocumentOutcome.from_result(result))
+    return keep, outcomes
+
+
+def truncation_warning(result: ExtractionResult) -> str | None:
+    """The reader's finding that the file was cut (it ends in the middle of a character), if any."""
+    return next((q.reason for q in result.quarantined if q.layout == "file" and "truncated" in q.reason), None)
+
+
+def land(settings: Settings, documents: list[ExtractionResult], outcomes: list[DocumentOutcome],
+         unchanged: Iterable[LoadedDocument] = (), override_keys: dict[str, str] | None = None) -> list[str]:
+    """Land the extracted documents (one transaction) and drop the rows of documents no longer present.
+
+    `unchanged` documents keep the rows they have.
+    Bad input never removes data already loaded: a file that is still in raw/ but can no longer be read (emptied,
+    replaced by a binary, no known layout), or that was cut short while an earlier version of it is loaded, keeps
+    the rows of its last good version (its outcome says so). A truncated file never loaded before is loaded with
+    what it holds, and flagged. Returns the files whose rows were removed because they left raw/.
+    """
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    by_file = {o.document_file: o for o in outcomes}
+    with warehouse(settings) as con:
+        ensure_schema(con)
+        previous = {name: sha for sha, name in con.execute(
+            "select document_sha256, document_file from raw.documents").fetchall()}
+        landed = []
+        for result in documents:
+            assert result.document is not None
+            cut = truncation_warning(result)
+            earlier = previous.get(result.document_file)
+            if cut and earlier and earlier != result.document.document_sha256:
+                outcome = by_file[result.document_file]
+                outcome.status, outcome.message, outcome.rows = "rejected", f"{cut}; not loaded", {}
+                continue
+            landed.append(result)
+        land_documents(con, landed, PARSER_VERSION, override_keys)
+        keep = {r.document.document_sha256 for r in landed if r.document}
+        keep |= {doc.document_sha256 for doc in unchanged}
+        loaded_content = {content_fingerprint(r) for r in landed}
+        rejected = {o.document_file: o for o in outcomes if o.status == "rejected"}
+        if rejected:
+            for sha, name, extracted_at, content in con.execute(
+                    "select document_sha256, document_file, extracted_at, content_sha256 from raw.documents"
+            ).fetchall():
+                if name in rejected and sha not in keep and content not in loaded_content:
+                    keep.add(sha)
+                    rejected[name].message += (f"; its last good version (loaded {extracted_at}, sha256 "
+                                               f"{sha[:12]}…) stays in the warehouse")
+        # an unchanged document is loaded as much as a freshly extracted one
+        record_files(con, [{"document_file": o.document_file, "document_sha256": o.document_sha256,
+                            "file_size": o.file_size, "status": "extracted" if o.status == "unchanged" else o.status,
+                            "message": o.message, "seen_at": now} for o in outcomes])
+        # a file still in raw/ whose old version was replaced is not "removed"
+        return [name for name in remove_absent(con, keep) if name not in by_file]

@@ -26,6 +26,8 @@ from typing import Any
 
 import duckdb
 
+from ccperf.warehouse import ensure_audit
+
 CRITICAL, WARNING = "critical", "warning"
 DEFAULT_ROW_ID = ("document_file", "source_line")
 MAX_ROWS_KEPT = 20  # failing rows kept per expectation (audit.quality_results.unexpected_rows)
@@ -303,15 +305,7 @@ def _swap_dir(new: Path, target: Path) -> None:
 
 
 def store(con: duckdb.DuckDBPyConnection, report: QualityReport) -> None:
-    con.execute("create schema if not exists audit")
-    con.execute("""
-        create table if not exists audit.quality_results (
-            run_id varchar, checked_at timestamp, suite varchar, expectation varchar, column_name varchar,
-            severity varchar, success boolean, observed_value varchar, unexpected_count bigint, details varchar)
-    """)
-    # added after the first version: the failing rows (document, line, ...) and what the expectation checks
-    con.execute("alter table audit.quality_results add column if not exists unexpected_rows varchar")
-    con.execute("alter table audit.quality_results add column if not exists description varchar")
+    ensure_audit(con)
     rows = [(report.run_id, o.suite, o.expectation, o.column, o.severity, o.success, o.observed,
              o.unexpected_count, o.details, json.dumps(list(o.rows), ensure_ascii=False) if o.rows else None,
              o.description) for o in report.outcomes]

@@ -1,7 +1,7 @@
 """The ccperf pipeline as a Prefect flow: plan → extract (changed documents, in parallel processes) → land → dbt →
 quality → publish → HTML report.
 
-Wiring only: every stage is a function of ccperf.stages. A failing stage fails the flow run with a clear
+Wiring only: every stage is a function of ccperf.planning, ccperf.extract.batch, ccperf.land or ccperf.stages. A failing stage fails the flow run with a clear
 message; the previous publication in data/marts/ stays in place. An expected failure (PipelineError: a locked
 warehouse, a failed dbt test, a critical expectation) is logged as its message, without a traceback.
 """
@@ -18,8 +18,10 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 from prefect.tasks import exponential_backoff
 
-from ccperf import stages
+from ccperf import land, planning, stages
 from ccperf.config import Settings
+from ccperf.errors import PipelineError, TransientError
+from ccperf.extract import batch
 from ccperf.incremental import RunPlan
 from ccperf.model import ExtractionResult
 from ccperf.quality import prefetch_gx
@@ -32,7 +34,7 @@ class _NoTracebackForPipelineErrors(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, stages.PipelineError):
+        if isinstance(exc, PipelineError):
             record.exc_info, record.exc_text = None, None
         return True
 
@@ -54,7 +56,7 @@ class _Results:
 
 def _is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     """Retry a stage only for a failure that may pass (a locked warehouse), never for a wrong input."""
-    return isinstance(state.data, stages.TransientError)
+    return isinstance(state.data, TransientError)
 
 
 def _retrying(stage: Task, settings: Settings) -> Task:
@@ -65,7 +67,7 @@ def _retrying(stage: Task, settings: Settings) -> Task:
 
 @task(name="plan-run", cache_policy=NO_CACHE)
 def plan_task(settings: Settings, summary: RunSummary, force: bool) -> RunPlan:
-    run_plan, kept = stages.plan(settings, stages.manifest(settings), force)
+    run_plan, kept = planning.plan(settings, planning.manifest(settings), force)
     summary.documents = kept
     summary.inputs_fingerprint = run_plan.inputs_fingerprint
     logger = get_run_logger()
@@ -82,7 +84,7 @@ def plan_task(settings: Settings, summary: RunSummary, force: bool) -> RunPlan:
 def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> _Results:
     items = run_plan.to_extract
     total_bytes = sum(i.size for i in items)
-    workers = stages.extraction_workers(items)
+    workers = batch.extraction_workers(items)
     summary.extract_workers, summary.extracted_bytes = workers, total_bytes
     logger = get_run_logger()
     if not items:
@@ -104,18 +106,18 @@ def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> 
             logger.info("extracted %d/%d documents in %.1f s", done, len(items), elapsed)
             update_progress_artifact(artifact, 100.0 * done / len(items))
 
-    results = stages.extract_all(items, settings.max_document_bytes, workers, progress)
+    results = batch.extract_all(items, settings.max_document_bytes, workers, progress)
     return _Results(results)
 
 
 @task(name="land-raw-tables", cache_policy=NO_CACHE)
 def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan: RunPlan) -> None:
     kept = [item.loaded for item in run_plan.unchanged if item.loaded]
-    documents, outcomes = stages.classify(batch.results, kept)
+    documents, outcomes = land.classify(batch.results, kept)
     summary.documents = sorted([*[d for d in summary.documents if d.status == "unchanged"], *outcomes],
                                key=lambda d: d.document_file)
-    summary.removed_documents = stages.land(settings, documents, summary.documents, kept,
-                                            stages.override_keys(run_plan.to_extract))
+    summary.removed_documents = land.land(settings, documents, summary.documents, kept,
+                                            planning.override_keys(run_plan.to_extract))
     logger = get_run_logger()
     logger.info("landed %d documents (%d readings); %d unchanged kept as they were", len(documents),
                 sum(len(r.readings) for r in documents), len(kept))
@@ -140,7 +142,7 @@ def quality_task(settings: Settings, summary: RunSummary) -> None:
     for line in summary.quality_warnings:
         get_run_logger().warning("quality warning: %s", line)
     if not report.passed:
-        raise stages.PipelineError("critical data-quality expectations failed; nothing was published:\n  "
+        raise PipelineError("critical data-quality expectations failed; nothing was published:\n  "
                                    + "\n  ".join(summary.quality_failures))
 
 
@@ -159,7 +161,7 @@ def report_task(settings: Settings, summary: RunSummary) -> None:
     try:
         summary.report = str(write_report(settings))
     except Exception as exc:
-        raise stages.PipelineError(f"the marts were published, but the HTML report could not be written: {exc}; "
+        raise PipelineError(f"the marts were published, but the HTML report could not be written: {exc}; "
                                    "`ccperf report` writes it again") from exc
     get_run_logger().info("report: %s", summary.report)
 
@@ -184,7 +186,7 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
         run_plan = _retrying(plan_task, settings)(settings, summary, force)
         lap("plan")
         if run_plan.nothing_changed:
-            summary.status, summary.message = "unchanged", stages.nothing_changed_message(run_plan)
+            summary.status, summary.message = "unchanged", planning.nothing_changed_message(run_plan)
             return summary
         batch = extract_task(settings, summary, run_plan)
         lap("extract")

@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccperf import stages
+from ccperf import land, stages
 from ccperf.config import Settings
+from ccperf.errors import PipelineError
 from ccperf.extract.extractor import extract_file
 from tests.conftest import MANTOVA_FILE, RAW_DIR
 
@@ -21,8 +22,8 @@ def one_document(tmp_path: Path) -> Settings:
     (tmp_path / "raw").mkdir()
     shutil.copy(RAW_DIR / MANTOVA_FILE, tmp_path / "raw")
     settings = Settings.load(tmp_path)
-    documents, outcomes = stages.classify([extract_file(settings.raw_dir / MANTOVA_FILE)])
-    stages.land(settings, documents, outcomes)
+    documents, outcomes = land.classify([extract_file(settings.raw_dir / MANTOVA_FILE)])
+    land.land(settings, documents, outcomes)
     return settings
 
 
@@ -36,7 +37,7 @@ def _corrupt(settings: Settings, sql: str) -> None:
 
 def test_a_failing_dbt_test_stops_the_run(one_document: Settings) -> None:
     _corrupt(one_document, "update raw.indicator_readings set status = 'conseguito' where source_line = 987")
-    with pytest.raises(stages.PipelineError) as err:
+    with pytest.raises(PipelineError) as err:
         stages.build_marts(one_document)
     message = str(err.value)
     assert message.startswith("dbt build failed; nothing was published")
@@ -84,7 +85,7 @@ def test_failed_flow_keeps_the_previous_publication(prefect_harness: None, tmp_p
                           "meta": {"severity": "warning"}}]}))
     monkeypatch.setattr(Settings, "expectations_dir", property(lambda self: suites))
     summary = new_summary()
-    with pytest.raises(stages.PipelineError, match="critical data-quality expectations failed"):
+    with pytest.raises(PipelineError, match="critical data-quality expectations failed"):
         pipeline(data_dir=str(tmp_path), summary=summary)
     assert summary.status == "failed" and summary.quality_failures
     assert "impossible: expect_table_row_count_to_equal" in summary.quality_failures[0]
@@ -99,5 +100,5 @@ def test_a_bad_manifest_fails_with_the_reason(prefect_harness: None, tmp_path: P
 
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "manifest.toml").write_text('["x.txt"]\ndoc_kind = "bilancio"\n')
-    with pytest.raises(stages.PipelineError, match="manifest: manifest.toml: entry 'x.txt' has doc_kind 'bilancio'"):
+    with pytest.raises(PipelineError, match="manifest: manifest.toml: entry 'x.txt' has doc_kind 'bilancio'"):
         pipeline(data_dir=str(tmp_path))

@@ -21,10 +21,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccperf import quality, stages
+from ccperf import quality, stages, warehouse
 from ccperf.config import Settings
-from ccperf.land import RAW_TABLES
+from ccperf.errors import PipelineError
 from ccperf.summary import RunSummary
+from ccperf.warehouse import RAW_TABLES
 from tests.pipeline_helpers import BRESCIA, marts_snapshot, query, run_flow
 
 # Lands every document like the pipeline (one transaction for the batch), but the third document arrives changed
@@ -32,7 +33,8 @@ from tests.pipeline_helpers import BRESCIA, marts_snapshot, query, run_flow
 # transaction, after the documents, segments, objectives and readings tables were already replaced.
 CRASH_WHILE_LANDING = r"""
 import os, signal, sys
-from ccperf import land, stages
+from ccperf import land, planning
+from ccperf.extract import batch
 from ccperf.config import Settings
 
 settings = Settings.load(sys.argv[1])
@@ -53,9 +55,9 @@ def concat(frames, *args, **kwargs):
     return original_concat(frames, *args, **kwargs)
 
 land.frames_for, land.pl.concat = frames_for, concat
-results = [stages.extract(p, {}) for p in stages.discover(settings)]
-documents, outcomes = stages.classify(results)
-stages.land(settings, documents, outcomes)
+results = [batch.extract(p, {}) for p in planning.discover(settings)]
+documents, outcomes = land.classify(results)
+land.land(settings, documents, outcomes)
 print("not killed", flush=True)
 """
 
@@ -198,7 +200,7 @@ def test_a_run_waits_for_a_short_lock(data_copy: Path, faults: Faults) -> None:
     holder = _holder(settings.warehouse, 1.5)
     try:
         started = time.perf_counter()
-        with stages.warehouse(settings, timeout_s=30) as con:
+        with warehouse.warehouse(settings, timeout_s=30) as con:
             assert con.execute("select count(*) from raw.documents").fetchone()[0] == 5
         assert time.perf_counter() - started >= 0.5
     finally:
@@ -209,7 +211,7 @@ def test_dbt_on_a_locked_warehouse_says_so(data_copy: Path, faults: Faults) -> N
     settings = Settings.load(data_copy)
     holder = _holder(settings.warehouse, 60)
     try:
-        with pytest.raises(stages.PipelineError) as err:
+        with pytest.raises(PipelineError) as err:
             stages.build_marts(settings)
     finally:
         holder.kill()
@@ -244,7 +246,7 @@ def test_a_gx_failure_blocks_the_gate_with_a_clear_message(data_copy: Path, faul
     # GX cannot start at all (here: cannot be imported)
     monkeypatch.setitem(sys.modules, "great_expectations", None)
     monkeypatch.setattr(quality, "_prefetch", None)
-    with pytest.raises(stages.PipelineError) as err:
+    with pytest.raises(PipelineError) as err:
         stages.check_quality(settings, "gx-cannot-start")
     assert str(err.value).startswith("the quality gate could not run; nothing was published: Great Expectations "
                                      "could not start: ")

@@ -18,8 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccperf import incremental, stages
+from ccperf import incremental, planning
 from ccperf.config import Settings
+from ccperf.extract import batch
 from ccperf.extract.manifest import load_manifest
 from ccperf.model import flatten
 from ccperf.summary import RunSummary
@@ -178,7 +179,7 @@ def test_a_removed_document_leaves_the_marts(sequence: Sequence) -> None:
 def test_a_new_parser_version_or_manifest_override_extracts_again(sequence: Sequence,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     settings = sequence.settings
-    paths, overrides = stages.discover(settings), load_manifest(settings.raw_dir)
+    paths, overrides = planning.discover(settings), load_manifest(settings.raw_dir)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
         plan = incremental.make_plan(settings, con, paths, overrides)
@@ -227,8 +228,8 @@ def test_parallel_extraction_gives_the_same_rows(tmp_path: Path) -> None:
     settings = Settings.load(tmp_path)
     items = [incremental.FilePlan(p, p.stat().st_size, None, None, "extract") for p in sorted(RAW_DIR.glob("*.txt"))]
     done: list[str] = []
-    parallel = stages.extract_all(items, settings.max_document_bytes, 2, lambda n, r: done.append(r.document_file))
-    serial = stages.extract_all(items, settings.max_document_bytes, 1)
+    parallel = batch.extract_all(items, settings.max_document_bytes, 2, lambda n, r: done.append(r.document_file))
+    serial = batch.extract_all(items, settings.max_document_bytes, 1)
     assert sorted(done) == [p.name for p in sorted(RAW_DIR.glob("*.txt"))]
     assert [r.document_file for r in parallel] == [r.document_file for r in serial]
     for a, b in zip(parallel, serial, strict=True):
