@@ -25,6 +25,7 @@ from ccperf.warehouse import POLARS_TYPES, RAW_TABLES, RawTable, ensure_schema, 
 _RESULT_LISTS = {
     "objectives": "objectives", "indicator_readings": "readings", "document_facts": "facts",
     "reading_components": "components", "quarantine": "quarantined", "segments": "segments",
+    "document_text": "source_lines", "document_pages": "pages",
 }
 
 def _frame(table: RawTable, rows: list[dict[str, typing.Any]]) -> pl.DataFrame:

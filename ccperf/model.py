@@ -27,8 +27,9 @@ OPERATORS: tuple[str, ...] = (">=", "<=", "=", ">", "<")
 class Provenance:
     document_sha256: str
     document_file: str
-    source_line: int  # 1-based line where the row starts in the source file
+    source_line: int  # 1-based line where the row starts in the source file (a PDF: in its converted text)
     segment_index: int
+    source_page: int | None = None  # the page of a PDF the line is on (None for a text document)
 
 
 @dataclass
@@ -41,6 +42,31 @@ class Document:
     chamber_name: str | None
     year: int | None
     doc_kind: str | None
+    source_format: str = "text"  # text | pdf
+    n_pages: int | None = None  # pages of a PDF
+    converter: str | None = None  # what turned a PDF into text, with versions (pdfplumber, tesseract)
+
+
+@dataclass
+class SourceLine:
+    """A line of the text a PDF was converted to, so that every row's source_line can be read (raw.document_text)."""
+
+    document_sha256: str
+    line_no: int
+    page_no: int | None
+    text: str
+
+
+@dataclass
+class DocumentPage:
+    """A page of a PDF and how it was read (raw.document_pages): text layer, OCR, blank, or not read."""
+
+    document_sha256: str
+    page_no: int
+    method: str  # text | ocr | blank | unreadable
+    first_line: int | None
+    last_line: int | None
+    message: str | None
 
 
 @dataclass
@@ -193,6 +219,9 @@ class ExtractionResult:
     facts: list[Fact] = field(default_factory=list)
     components: list[ReadingComponent] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    source_lines: list[SourceLine] = field(default_factory=list)  # converted text of a PDF (empty for text)
+    pages: list[DocumentPage] = field(default_factory=list)  # pages of a PDF
+    notes: list[str] = field(default_factory=list)  # what a reader should know (a PDF named .txt, OCR pages...)
     error: str | None = None  # set when the whole document was rejected (empty, binary, ...)
     content_sha256: str | None = None  # the decoded text's fingerprint (extractor.content_sha256)
 

@@ -21,7 +21,18 @@ import polars as pl
 
 from ccperf.config import Settings
 from ccperf.errors import PipelineError, TransientError
-from ccperf.model import Document, Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent, Segment
+from ccperf.model import (
+    Document,
+    DocumentPage,
+    Fact,
+    Objective,
+    Provenance,
+    Quarantined,
+    Reading,
+    ReadingComponent,
+    Segment,
+    SourceLine,
+)
 
 _DUCK_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
 POLARS_TYPES = {str: pl.String, int: pl.Int64, float: pl.Float64, bool: pl.Boolean}
@@ -68,6 +79,9 @@ RAW_TABLES: dict[str, RawTable] = {
     "document_facts": RawTable("document_facts", Fact, _SEQ),
     "reading_components": RawTable("reading_components", ReadingComponent, _SEQ),
     "quarantine": RawTable("quarantine", Quarantined, _SEQ),
+    # A PDF's converted text, line by line (source_line of every row points into it), and how each page was read.
+    "document_text": RawTable("document_text", SourceLine),
+    "document_pages": RawTable("document_pages", DocumentPage),
     # Every file seen in data/raw and what happened to it (extracted, rejected, duplicate, ignored).
     "document_files": RawTable("document_files", None, (
         ("document_file", str), ("document_sha256", str), ("file_size", int), ("status", str), ("message", str),

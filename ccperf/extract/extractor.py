@@ -15,9 +15,10 @@ from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.parser import ParsedSegment, SegmentContext
+from ccperf.extract.pdf import PdfError, convert_cached, is_pdf
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
-from ccperf.model import Document, ExtractionResult, Provenance, Quarantined, Segment
+from ccperf.model import Document, DocumentPage, ExtractionResult, Provenance, Quarantined, Segment, SourceLine
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
 PARSER_VERSION = "1"
@@ -49,6 +50,9 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
         chamber_name=chamber,
         year=(override and override.year) or (years.most_common(1)[0][0] if years else None),
         doc_kind=(override and override.doc_kind) or (kinds.most_common(1)[0][0] if kinds else None),
+        source_format=source.source_format,
+        n_pages=source.n_pages,
+        converter=source.converter,
     )
 
 
@@ -60,7 +64,8 @@ def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -
     if layout is None:
         segment.parser_status = "unknown_layout"
         segment.message = f"no known layout in lines {segment.line_start}-{segment.line_end}"
-        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index)
+        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
+                          source.page_of(segment.line_start))
         text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
         return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, "unknown", segment.message, text)])
     try:
@@ -68,7 +73,8 @@ def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -
     except Exception as exc:  # a parser bug must not lose the other segments or documents
         segment.parser_status = "failed"
         segment.message = f"parser {layout.name} failed: {exc!r}"
-        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index)
+        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
+                          source.page_of(segment.line_start))
         return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, layout.name, segment.message,
                                                       traceback.format_exc(limit=5))])
     segment.parser_status = "parsed"
@@ -97,6 +103,9 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
         if reading.actual_unit is None and reading.actual_raw:
             reading.actual_unit = parse_measure(reading.actual_raw).unit
     result.content_sha256 = content_sha256(source, result.document)
+    if source.source_format != "text":
+        result.source_lines = [SourceLine(source.sha256, n, source.page_of(n), text)
+                               for n, text in enumerate(source.lines, 1)]
     return result
 
 
@@ -147,35 +156,83 @@ def _file_warnings(source: SourceText, result: ExtractionResult) -> None:
         return
     last = max(len(source.lines), 1)
     segment_index = result.segments[-1].segment_index if result.segments else 0
-    prov = Provenance(source.sha256, source.file_name, last, segment_index)
+    prov = Provenance(source.sha256, source.file_name, last, segment_index, source.page_of(last))
     tail = "\n".join(source.lines[-5:])
     for warning in source.warnings:
         result.quarantined.append(Quarantined(prov, last, "file", warning, tail))
 
 
-def extract_file(path: Path, override: Override | None = None, max_bytes: int | None = None) -> ExtractionResult:
-    """Extract one file; a file that cannot be read gives a result with `error` set, never an exception.
+PDF_SIZE_FACTOR = 10  # a PDF holds fonts and drawings besides its text: it may be this many times the text limit
 
-    A file larger than `max_bytes` is rejected before it is read (parsers are written for reports of a few hundred
-    kilobytes; a file of tens of megabytes is a concatenation or an export gone wrong).
+
+def extract_file(path: Path, override: Override | None = None, max_bytes: int | None = None,
+                 cache_dir: Path | None = None) -> ExtractionResult:
+    """Extract one file (text, or PDF by its content whatever its name); a file that cannot be read gives a result
+    with `error` set, never an exception.
+
+    A file larger than `max_bytes` (a PDF: PDF_SIZE_FACTOR times that) is rejected before it is read (parsers are
+    written for reports of a few hundred kilobytes; a text of tens of megabytes is a concatenation or an export
+    gone wrong). `cache_dir` keeps PDF conversions, so an unchanged PDF is converted once.
     """
     try:
         size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
+        with path.open("rb") as fh:
+            pdf = is_pdf(fh.read(1024))
+        limit = max_bytes * PDF_SIZE_FACTOR if max_bytes is not None and pdf else max_bytes
+        if limit is not None and size > limit:
+            kind = "PDF" if pdf else "file"
             return ExtractionResult(
                 document_file=path.name, file_sha256=file_sha256(path), file_size=size,
-                error=f"file too large: {size / 1048576:.1f} MB, above the limit of {max_bytes / 1048576:g} MB for "
+                error=f"{kind} too large: {size / 1048576:.1f} MB, above the limit of {limit / 1048576:g} MB for "
                       "one document (CCPERF_MAX_DOCUMENT_MB); split it or raise the limit")
         data = path.read_bytes()
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
     sha, size = sha256_of(data), len(data)
+    notes: list[str] = []
     try:
-        source = source_from_bytes(path.name, data, sha)
-    except DocumentError as exc:
-        return ExtractionResult(document_file=path.name, file_sha256=sha, file_size=size, error=exc.reason)
+        if pdf:
+            if path.suffix.lower() != ".pdf":
+                notes.append(f"the file is a PDF although named {path.suffix or 'without extension'}: read as PDF")
+            source, pages = source_from_pdf(path.name, data, sha, cache_dir)
+        else:
+            if path.suffix.lower() == ".pdf":
+                notes.append("the file is named .pdf but holds no PDF (no %PDF header): read as text")
+            source, pages = source_from_bytes(path.name, data, sha), []
+    except (DocumentError, PdfError) as exc:
+        reason = exc.reason if not notes else f"{exc.reason} ({notes[0]})"
+        return ExtractionResult(document_file=path.name, file_sha256=sha, file_size=size, error=reason)
     del data
     result = extract_source(source, override)
+    result.pages, result.notes = pages, notes
     _file_warnings(source, result)
+    _unread_pages(source, pages, result)
     result.file_sha256, result.file_size = sha, size
     return result
+
+
+def _unread_pages(source: SourceText, pages: list[DocumentPage], result: ExtractionResult) -> None:
+    """A PDF page that could not be read (a scan without OCR, a damaged page) is a quarantined block at its marker
+    line; pages read by OCR are noted."""
+    segment_of = [(s.line_start, s.segment_index) for s in result.segments]
+    for page in pages:
+        if page.method == "ocr":
+            result.notes.append(f"page {page.page_no} read by OCR")
+        if page.method != "unreadable" or page.first_line is None:
+            continue
+        segment = max((i for start, i in segment_of if start <= page.first_line), default=0)
+        prov = Provenance(source.sha256, source.file_name, page.first_line, segment, page.page_no)
+        result.quarantined.append(Quarantined(prov, page.last_line or page.first_line, "pdf",
+                                              page.message or f"page {page.page_no} not read",
+                                              source.line(page.first_line)))
+
+
+def source_from_pdf(file_name: str, data: bytes, sha256: str, cache_dir: Path | None
+                    ) -> tuple[SourceText, list[DocumentPage]]:
+    """The converted text of a PDF as a SourceText (lines with their pages), and how each page was read."""
+    converted = convert_cached(data, sha256, file_name, cache_dir)
+    source = SourceText(file_name, sha256, len(data), "pdf", tuple(converted.lines), tuple(converted.warnings),
+                        source_format="pdf", line_pages=tuple(converted.line_pages), n_pages=len(converted.pages),
+                        converter=converted.converter)
+    pages = [DocumentPage(sha256, p.number, p.method, p.first_line, p.last_line, p.message) for p in converted.pages]
+    return source, pages

@@ -36,7 +36,8 @@ class SegmentContext:
     def provenance(self, line_no: int) -> Provenance:
         """Provenance of a row starting at the 1-based `line_no` of this segment's document."""
         seg = self.segment
-        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index)
+        return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index,
+                          self.source.page_of(line_no))
 
     def lines(self) -> Iterator[Line]:
         """The segment's content lines (page headers, footers and page numbers left out)."""

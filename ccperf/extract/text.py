@@ -35,10 +35,18 @@ class SourceText:
     encoding: str
     lines: tuple[str, ...]  # lines[0] is line 1; only "\n" splits lines, as in `grep -n`
     warnings: tuple[str, ...] = ()  # what is odd about the file but did not stop reading it (e.g. truncated)
+    source_format: str = "text"  # text | pdf (lines converted from a PDF)
+    line_pages: tuple[int, ...] = ()  # a PDF: the page of each line
+    n_pages: int | None = None
+    converter: str | None = None
 
     def line(self, number: int) -> str:
         """The 1-based line `number`."""
         return self.lines[number - 1]
+
+    def page_of(self, number: int) -> int | None:
+        """The page of a PDF that line `number` is on (None for a text document)."""
+        return self.line_pages[number - 1] if 0 < number <= len(self.line_pages) else None
 
 
 # Letters that re.IGNORECASE matches to ASCII i, k or s though they do not lower-case to them (İ ı K ſ), and the

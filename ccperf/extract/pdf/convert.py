@@ -1,0 +1,215 @@
+"""A PDF file → the text lines the parsers read, with the page of every line (pdfplumber; Tesseract for scans).
+
+Each page becomes lines in reading order: paragraphs (wrapped lines joined), ruled tables from pdfplumber's table
+finder and unruled ones from word positions, one line per table row with its cells joined by tabs. A page starts
+with a form feed, so the document model sees its header and footer as page furniture. A page without a usable text
+layer (no characters, or characters that are mostly not words: fonts without a Unicode map) is read by OCR; when
+OCR is not installed it becomes one marker line, quarantined with the reason, and the other pages are still read.
+
+The conversion of a file is cached by its sha256 and CONVERTER_VERSION: an unchanged PDF is never converted twice.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, lines_of_blocks, reflow
+from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_language, ocr_words, tesseract_version
+
+CONVERTER_VERSION = "1"  # bump when the conversion rules change: cached conversions are then redone
+_LOG = logging.getLogger("ccperf.pdf")
+_TOKEN = re.compile(r"\S+")
+_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+_VOWEL = re.compile(r"[aeiouàèéìòùAEIOUÀÈÉÌÒÙ]")
+_ODD = re.compile(r"[^\w’'.,;:()%€\-/+*=<>≥≤°\"“”«»&!?\[\]]")
+
+
+class PdfError(Exception):
+    """A PDF that cannot be read at all; `reason` says why in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class PageInfo:
+    number: int  # 1-based
+    method: str  # text | ocr | blank | unreadable
+    first_line: int | None = None  # 1-based lines of the converted text
+    last_line: int | None = None
+    message: str | None = None
+
+
+@dataclass
+class ConvertedPdf:
+    lines: list[str]
+    line_pages: list[int]  # the page of each line
+    pages: list[PageInfo]
+    converter: str
+    warnings: list[str] = field(default_factory=list)
+    problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, page, reason) not read
+
+    @property
+    def ocr_pages(self) -> list[int]:
+        return [p.number for p in self.pages if p.method == "ocr"]
+
+
+def is_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
+def converter_name() -> str:
+    import pdfplumber
+
+    return f"pdfplumber {pdfplumber.__version__} (ccperf pdf {CONVERTER_VERSION})"
+
+
+def _garbled(text: str) -> bool:
+    """Text that is mostly not words: glyph codes "(cid:12)" or letters in no readable order."""
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return False
+    if sum("(cid:" in t for t in tokens) > 0.1 * len(tokens):
+        return True
+    alpha = [t for t in tokens if _LETTER.search(t)]
+    if len(alpha) < 10:
+        return False
+    wordlike = sum(1 for t in alpha if _VOWEL.search(t) and not _ODD.search(t))
+    return wordlike < 0.5 * len(alpha)
+
+
+def _text_layer_lines(page) -> list[str]:
+    """Lines of a page with a usable text layer: ruled tables by the table finder, the rest by word positions."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("size") or w["bottom"] - w["top"])
+             for w in rest.extract_words(extra_attrs=["size"], use_text_flow=False)]
+    blocks = blocks_of(group_lines(words))
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        size = min((c["size"] for c in page.crop(table.bbox).chars), default=8.0)
+        blocks.append(Block(top, bottom, rows=[[c or "" for c in row] for row in table.extract()], x0=x0, x1=x1,
+                            size=size))
+    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top)))
+
+
+def _ocr_lines(page) -> list[str]:
+    return lines_of_blocks(reflow(blocks_of(group_lines(ocr_words(page)))))
+
+
+def _read_page(page, number: int) -> tuple[list[str], PageInfo]:
+    text = page.extract_text() or ""
+    if text.strip() and not _garbled(text):
+        return _text_layer_lines(page), PageInfo(number, "text")
+    has_image = bool(page.images) or bool(page.rects or page.curves)
+    if not text.strip() and not has_image:
+        return [], PageInfo(number, "blank")
+    why = "scanned page" if not text.strip() else "page whose text has no Unicode map (garbled characters)"
+    try:
+        ocr_language()
+    except OcrUnavailable as exc:
+        return [], PageInfo(number, "unreadable", message=f"{why} {number}: {exc}")
+    return _ocr_lines(page), PageInfo(number, "ocr", message=f"{why} {number}: read by OCR (Tesseract)")
+
+
+def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None] | None = None) -> ConvertedPdf:
+    """Convert a PDF's bytes; raises PdfError when the file cannot be opened as a PDF at all."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except PDFPasswordIncorrect as exc:
+        raise PdfError("encrypted PDF: it needs a password to be opened; save an unprotected copy") from exc
+    except Exception as exc:  # pdfminer raises many kinds of errors for damaged files
+        raise PdfError(f"corrupt or truncated PDF, cannot be opened ({type(exc).__name__}: {exc})") from exc
+    out = ConvertedPdf([], [], [], converter_name())
+    if data.rstrip()[-5:] != b"%%EOF":
+        out.warnings.append("the PDF does not end with %%EOF: it is probably truncated; the pages that could be "
+                            "read are kept")
+    with pdf:
+        if n_pages == 0:
+            raise PdfError("PDF with no pages")
+        for index in range(n_pages):
+            _convert_page(pdf, index, out)
+            if progress:
+                progress(index + 1, n_pages)
+            if (index + 1) % 100 == 0:
+                _LOG.info("%s: %d of %d pages converted", file_name, index + 1, n_pages)
+    if out.ocr_pages:
+        out.converter += f" + tesseract {tesseract_version() or '?'}"
+    return out
+
+
+def _convert_page(pdf, index: int, out: ConvertedPdf) -> None:
+    number = index + 1
+    try:
+        page = pdf.pages[index]
+        try:
+            lines, info = _read_page(page, number)
+        finally:
+            page.close()  # frees the page's parsed objects: a 1,000-page file is read in bounded memory
+    except Exception as exc:  # one damaged page must not lose the others
+        lines, info = [], PageInfo(number, "unreadable", message=f"page {number} could not be read: "
+                                                                  f"{type(exc).__name__}: {exc}")
+    if info.method == "unreadable":
+        lines = [f"[page {number} not read: {info.message}]"]
+        out.problems.append((len(out.lines) + 1, number, info.message or "not read"))
+    if lines:
+        info.first_line, info.last_line = len(out.lines) + 1, len(out.lines) + len(lines)
+        if out.lines:
+            lines[0] = "\f" + lines[0]  # a page break, as text converters print it
+        out.lines += lines
+        out.line_pages += [number] * len(lines)
+    out.pages.append(info)
+
+
+# -- cache ----------------------------------------------------------------------------------------------------
+def _cache_path(cache_dir: Path, sha256: str) -> Path:
+    ocr = "ocr" if _ocr_ready() else "noocr"
+    return cache_dir / f"{sha256}-{CONVERTER_VERSION}-{ocr}.json.gz"
+
+
+def _ocr_ready() -> bool:
+    try:
+        ocr_language()
+        return True
+    except OcrUnavailable:
+        return False
+
+
+def convert_cached(data: bytes, sha256: str, file_name: str, cache_dir: Path | None) -> ConvertedPdf:
+    """convert_pdf, or the conversion of the same bytes by the same converter version kept in `cache_dir`."""
+    path = _cache_path(cache_dir, sha256) if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            raw = json.loads(gzip.decompress(path.read_bytes()))
+            raw["pages"] = [PageInfo(**p) for p in raw["pages"]]
+            raw["problems"] = [tuple(p) for p in raw["problems"]]
+            return ConvertedPdf(**raw)
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # a damaged cache entry is converted again
+    converted = convert_pdf(data, file_name)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(gzip.compress(json.dumps(asdict(converted), ensure_ascii=False).encode("utf-8")))
+        tmp.replace(path)  # atomic: a reader never sees half an entry
+    return converted

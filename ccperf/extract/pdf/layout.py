@@ -1,0 +1,255 @@
+"""A page's words (with their positions) → text lines, the way the parsers read text.
+
+Shared by the text layer and OCR. Words are grouped into lines by their vertical position. Ruled tables come from
+pdfplumber's table finder (one line per row, cells joined by tabs); an unruled table is recognised from word
+positions: consecutive lines whose phrases (words separated by a wide gap) start at the same x positions are rows,
+the x positions are the columns, and a line closer to the line above than rows are to each other continues the
+cells of that row (a cell wrapped inside the table stays in its cell). A paragraph wrapped at the right margin is
+joined back into one line.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+_COLUMN_TOLERANCE = 3.0  # points: phrases starting this close are in the same column
+_ROW_PITCH_RATIO = 1.12  # a pitch this much above the tightest one in a table starts a new row
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class TextLine:
+    words: list[Word]
+    phrases: list[list[Word]] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    def text(self) -> str:
+        return " ".join(" ".join(w.text for w in phrase) for phrase in self.phrases)
+
+
+@dataclass
+class Block:
+    """What a page prints at one height: a plain line, or a table (rows of cells)."""
+
+    top: float
+    bottom: float
+    text: str | None = None
+    rows: list[list[str]] | None = None
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    first_word: float = 0.0  # width of its first word: would it have fit on the line above?
+    last_x1: float = 0.0  # where its last line ends
+
+
+def group_lines(words: Iterable[Word]) -> list[TextLine]:
+    """Words → lines, top to bottom, each line's words left to right."""
+    lines: list[TextLine] = []
+    for word in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        if lines and abs(word.top - lines[-1].words[0].top) <= max(2.0, 0.4 * word.size):
+            lines[-1].words.append(word)
+        else:
+            lines.append(TextLine([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+def _split_phrases(lines: list[TextLine]) -> None:
+    """Words separated by a gap clearly wider than the page's usual space start a new phrase."""
+    gaps: dict[int, list[float]] = {}
+    for line in lines:
+        for a, b in zip(line.words, line.words[1:], strict=False):
+            if b.x0 > a.x1:
+                gaps.setdefault(round(line.size), []).append((b.x0 - a.x1) / line.size)
+    # the usual space of each font size, relative to the size (most gaps in a line are spaces)
+    space = {size: statistics.median(g) for size, g in gaps.items()}
+    for line in lines:
+        usual = space.get(round(line.size), 0.3) * line.size
+        threshold = max(1.35 * usual, 0.42 * line.size, 2.0)
+        line.phrases = [[line.words[0]]]
+        for a, b in zip(line.words, line.words[1:], strict=False):
+            if b.x0 - a.x1 > threshold:
+                line.phrases.append([b])
+            else:
+                line.phrases[-1].append(b)
+
+
+def _columns(lines: Sequence[TextLine]) -> list[float]:
+    """Column starts shared by at least two multi-phrase lines (x positions of phrase starts, clustered)."""
+    starts = sorted(p[0].x0 for line in lines if len(line.phrases) > 1 for p in line.phrases)
+    clusters: list[list[float]] = []
+    for x in starts:
+        if clusters and x - clusters[-1][-1] <= _COLUMN_TOLERANCE:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [min(c) for c in clusters if len(c) >= 2]
+
+
+def _table_rows(lines: Sequence[TextLine], columns: list[float]) -> list[list[str]]:
+    """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row."""
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
+    tightest = min(pitches) if pitches else 0.0
+    rows: list[list[str]] = []
+    previous: TextLine | None = None
+    for line in lines:
+        continues = previous is not None and tightest > 0 and line.top - previous.top <= tightest * _ROW_PITCH_RATIO \
+            and any(p > tightest * _ROW_PITCH_RATIO for p in pitches)
+        if not continues:
+            rows.append([""] * len(columns))
+        row = rows[-1]
+        for phrase in line.phrases:
+            col = max((i for i, x in enumerate(columns) if x <= phrase[0].x0 + _COLUMN_TOLERANCE), default=0)
+            text = " ".join(w.text for w in phrase)
+            row[col] = f"{row[col]} {text}".strip()
+        previous = line
+    return rows
+
+
+def _runs(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Consecutive lines without a vertical gap wider than two lines between them."""
+    runs: list[list[TextLine]] = []
+    for line in lines:
+        if runs and line.top - runs[-1][-1].top <= 2.2 * max(line.size, runs[-1][-1].size):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _on_columns(line: TextLine, columns: list[float]) -> bool:
+    return all(any(abs(p[0].x0 - x) <= _COLUMN_TOLERANCE for x in columns) for p in line.phrases)
+
+
+def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of a run that are table rows: lines of 2+ phrases on the columns, and the
+    lines of one phrase on a column between them (a cell wrapped over lines)."""
+    is_row = [len(line.phrases) > 1 and _on_columns(line, columns) for line in run]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(run):
+        if not is_row[i]:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(run):
+            if is_row[j]:
+                j += 1
+                continue
+            # a one-phrase line continues the table only if another row follows it
+            k = j
+            while k < len(run) and not is_row[k] and len(run[k].phrases) == 1 and _on_columns(run[k], columns):
+                k += 1
+            if k < len(run) and is_row[k] and k > j:
+                j = k
+                continue
+            # wrapped cells of the last row: lines on the columns right under it, at a cell's line pitch
+            while j < len(run) and len(run[j].phrases) == 1 and _on_columns(run[j], columns) and \
+                    run[j].top - run[j - 1].top <= 1.25 * run[j].size:
+                j += 1
+            break
+        if sum(is_row[i:j]) >= 2:
+            spans.append((i, j))
+        i = j
+    return spans
+
+
+def blocks_of(lines: list[TextLine]) -> list[Block]:
+    """Lines → blocks: unruled tables where phrases line up across rows, plain lines elsewhere."""
+    if not lines:
+        return []
+    _split_phrases(lines)
+    blocks: list[Block] = []
+    for run in _runs(lines):
+        columns = _columns(run)
+        spans = _table_spans(run, columns) if len(columns) >= 2 else []
+        table_at = {start: end for start, end in spans}
+        i = 0
+        while i < len(run):
+            if i in table_at:
+                table = run[i:table_at[i]]
+                blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns),
+                                    x0=table[0].x0, x1=max(t.x1 for t in table), size=table[0].size))
+                i = table_at[i]
+                continue
+            line = run[i]
+            blocks.append(Block(line.top, line.bottom, text=line.text(), x0=line.x0, x1=line.x1, size=line.size,
+                                first_word=line.words[0].x1 - line.words[0].x0, last_x1=line.x1))
+            i += 1
+    return blocks
+
+
+def reflow(blocks: list[Block]) -> list[Block]:
+    """Join a plain line into the one above when the one above is a paragraph wrapped at the right margin: the
+    first word of the line would not have fit at the end of the line above, the line follows at the usual pitch
+    and starts at the left margin."""
+    plain = [b for b in blocks if b.text is not None]
+    if not plain:
+        return blocks
+    right = max(b.x1 for b in plain)
+    left = min(b.x0 for b in plain)
+    width = max(right - left, 1.0)
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (block.text is not None and prev is not None and prev.text is not None
+                and prev.last_x1 + 0.3 * block.size + block.first_word > right + 0.5
+                and block.x0 <= left + 0.02 * width
+                and 0 < block.top - prev.bottom <= 0.5 * max(prev.size, block.size)
+                and abs(block.size - prev.size) < 0.6):
+            prev.text = f"{prev.text} {block.text}"
+            prev.bottom, prev.last_x1 = block.bottom, block.last_x1
+            continue
+        out.append(block)
+    return out
+
+
+def lines_of_blocks(blocks: Sequence[Block]) -> list[str]:
+    """Blocks → text lines: a table row is its cells joined by tabs, every cell on one line; a vertical gap of
+    more than a line between blocks is a blank line (as text converters print paragraph breaks)."""
+    out: list[str] = []
+    previous: Block | None = None
+    for block in sorted(blocks, key=lambda b: b.top):
+        if previous is not None and block.top - previous.bottom > 0.5 * max(previous.size, block.size, 1.0):
+            out.append("")
+        previous = block
+        if block.rows is None:
+            out.append(block.text or "")
+            continue
+        for row in block.rows:
+            cells = [" ".join((cell or "").split()) for cell in row]
+            while len(cells) > 1 and not cells[-1]:
+                cells.pop()
+            out.append("\t".join(cells) if len(cells) > 1 else cells[0] + "\t")
+    return out
