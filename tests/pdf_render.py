@@ -28,7 +28,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian fonts-dejavu-core
+# Debian fonts-dejavu-core; the condensed face fits a line of a text report (about 120 characters) in the width
+FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 _TITLE = re.compile(r"relazione\s+sulla|piano\s+(?:integrato\s+)?(?:della|di)", re.I)
 RENDERINGS = ("ruled", "unruled")
@@ -36,9 +37,9 @@ RENDERINGS = ("ruled", "unruled")
 
 def _font() -> str:
     if FONT_FILE.exists():
-        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_FILE)))
-        return "DejaVuSans"
+        if "DejaVuSansCondensed" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSansCondensed", str(FONT_FILE)))
+        return "DejaVuSansCondensed"
     return "Helvetica"  # no "≥" glyph: install fonts-dejavu-core (.ci/run does)
 
 
@@ -109,7 +110,7 @@ def _column_widths(rows: list[list[str]], width: float, style: ParagraphStyle) -
 def render(lines: Sequence[str], rendering: str = "ruled") -> bytes:
     """The document as PDF bytes."""
     font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=11)
+    body = ParagraphStyle("body", fontName=font, fontSize=8, leading=10)
     cell = ParagraphStyle("cell", fontName=font, fontSize=7, leading=8.5)
     title = next((_text(t) for t in lines[:80] if _TITLE.search(t) and len(t) < 150), "Relazione sulla Performance")
     story: list = []

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, lines_of_blocks, reflow
-from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_language, ocr_words, tesseract_version
+from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_blocks, ocr_language, tesseract_version
 
 CONVERTER_VERSION = "1"  # bump when the conversion rules change: cached conversions are then redone
 _LOG = logging.getLogger("ccperf.pdf")
@@ -109,14 +109,22 @@ def _text_layer_lines(page) -> list[str]:
     return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top)))
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean_lines(lines: list[str]) -> list[str]:
+    """Glyphs without a character (a bullet from a symbol font comes back as NUL) are dropped."""
+    return [_CONTROL.sub("", line) if _CONTROL.search(line) else line for line in lines]
+
+
 def _ocr_lines(page) -> list[str]:
-    return lines_of_blocks(reflow(blocks_of(group_lines(ocr_words(page)))))
+    return lines_of_blocks(ocr_blocks(page))
 
 
 def _read_page(page, number: int) -> tuple[list[str], PageInfo]:
     text = page.extract_text() or ""
     if text.strip() and not _garbled(text):
-        return _text_layer_lines(page), PageInfo(number, "text")
+        return _clean_lines(_text_layer_lines(page)), PageInfo(number, "text")
     has_image = bool(page.images) or bool(page.rects or page.curves)
     if not text.strip() and not has_image:
         return [], PageInfo(number, "blank")
@@ -125,7 +133,7 @@ def _read_page(page, number: int) -> tuple[list[str], PageInfo]:
         ocr_language()
     except OcrUnavailable as exc:
         return [], PageInfo(number, "unreadable", message=f"{why} {number}: {exc}")
-    return _ocr_lines(page), PageInfo(number, "ocr", message=f"{why} {number}: read by OCR (Tesseract)")
+    return _clean_lines(_ocr_lines(page)), PageInfo(number, "ocr", message=f"{why} {number}: read by OCR (Tesseract)")
 
 
 def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None] | None = None) -> ConvertedPdf:

@@ -54,7 +54,8 @@ class TextLine:
         return statistics.median(w.size for w in self.words)
 
     def text(self) -> str:
-        return " ".join(" ".join(w.text for w in phrase) for phrase in self.phrases)
+        # a wide gap stays visible as spaces, as text converters print it (a value, then an office name)
+        return "   ".join(" ".join(w.text for w in phrase) for phrase in self.phrases)
 
 
 @dataclass
@@ -217,8 +218,9 @@ def reflow(blocks: list[Block]) -> list[Block]:
     plain = [b for b in blocks if b.text is not None]
     if not plain:
         return blocks
-    right = max(b.x1 for b in plain)
-    left = min(b.x0 for b in plain)
+    body = plain[1:-1] or plain  # the first and last lines of a page are its header and footer
+    right = max(b.x1 for b in body)
+    left = min(b.x0 for b in body)
     width = max(right - left, 1.0)
     out: list[Block] = []
     for block in blocks:

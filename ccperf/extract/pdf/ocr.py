@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from functools import cache
 
-from ccperf.extract.pdf.layout import Word
+from ccperf.extract.pdf.grid import Grid, find_grids
+from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, reflow
 
 OCR_DPI = 300
 OCR_MISSING = "OCR not available (apt-get install tesseract-ocr tesseract-ocr-ita)"
@@ -45,22 +46,51 @@ def tesseract_version() -> str | None:
         return None
 
 
-def ocr_words(page) -> list[Word]:
-    """The words of a pdfplumber page read by Tesseract, positioned in PDF points."""
+def ocr_blocks(page) -> list[Block]:
+    """The blocks of a pdfplumber page read by Tesseract: ruled tables from the lines in the image (the words put
+    in their cells), the other words by their positions, everything in PDF points."""
     import pytesseract
+    from PIL import Image
 
     language = ocr_language()
     image = page.to_image(resolution=OCR_DPI).original
+    grids, cleaned = find_grids(image)
     scale = 72.0 / OCR_DPI
-    data = pytesseract.image_to_data(image, lang=language, config="--psm 4",
+    data = pytesseract.image_to_data(Image.fromarray(cleaned), lang=language, config="--psm 4",
                                      output_type=pytesseract.Output.DICT)
-    words = []
+    free: list[Word] = []
+    cells: dict[int, dict[tuple[int, int], list[Word]]] = {i: {} for i in range(len(grids))}
     for text, conf, left, top, width, height in zip(data["text"], data["conf"], data["left"], data["top"],
                                                      data["width"], data["height"], strict=True):
         text = (text or "").strip()
         if not text or float(conf) < _MIN_CONFIDENCE or set(text) <= set("|_—-=~"):
             continue
-        x0, y0 = left * scale, top * scale
-        size = height * scale * 1.15  # a word box is about a glyph's height; a font size is a little more
-        words.append(Word(text, x0, x0 + width * scale, y0, y0 + height * scale, size))
-    return words
+        # a word box is about a glyph's height; a font size is a little more
+        word = Word(text, left * scale, (left + width) * scale, top * scale, (top + height) * scale,
+                    height * scale * 1.15)
+        cx, cy = left + width / 2, top + height / 2
+        placed = next(((g, cell) for g, grid in enumerate(grids) if (cell := grid.cell_of(cx, cy)) is not None), None)
+        if placed is None:
+            free.append(word)
+        else:
+            cells[placed[0]].setdefault(placed[1], []).append(word)
+    blocks = blocks_of(group_lines(free))
+    for g, grid in enumerate(grids):
+        if cells[g]:
+            blocks.append(_grid_block(grid, cells[g], scale))
+    return reflow(sorted(blocks, key=lambda b: b.top))
+
+
+def _grid_block(grid: Grid, cells: dict[tuple[int, int], list[Word]], scale: float) -> Block:
+    """A ruled table's rows: each cell's words in reading order, one text per cell."""
+    n = max(len(c) - 1 for c in grid.cuts)
+    rows = []
+    for i in range(len(grid.rows)):
+        row = []
+        for j in range(max(n, 1)):
+            words = cells.get((i, j), [])
+            row.append(" ".join(" ".join(w.text for w in line.words) for line in group_lines(words)))
+        rows.append(row)
+    sizes = [w.size for ws in cells.values() for w in ws]
+    return Block(grid.rows[0][0] * scale, grid.rows[-1][1] * scale, rows=rows, x0=grid.left * scale,
+                 x1=grid.right * scale, size=min(sizes) if sizes else 8.0)
