@@ -96,15 +96,22 @@ def serve(data_dir: DataDir = None,
 
 
 @app.command()
-def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False) -> None:
-    """Extract one document and show what was found (nothing is written)."""
+def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
+            text: Annotated[bool, typer.Option("--text", help="Print the text the rows' source_line numbers point "
+                                                             "into (a PDF's converted text), with line numbers.")] = False
+            ) -> None:
+    """Extract one document and show what was found (nothing is written but the PDF conversion cache)."""
     from ccperf.extract.extractor import extract_file
     from ccperf.model import flatten
 
-    result = extract_file(file, max_bytes=Settings.load().max_document_bytes)
+    settings = Settings.load()
+    result = extract_file(file, max_bytes=settings.max_document_bytes, cache_dir=settings.pdf_cache_dir)
     if result.error:
-        console.print(f"[red]{file.name}: {result.error}[/red]")
+        console.print(f"[red]{escape(file.name)}: {escape(result.error)}[/red]")
         raise typer.Exit(code=1)
+    if text:
+        _print_text(file, result)
+        return
     if as_json:
         for kind, rows in (("segment", result.segments), ("objective", result.objectives),
                            ("reading", result.readings), ("fact", result.facts), ("quarantined", result.quarantined)):
@@ -120,6 +127,26 @@ def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Pr
     console.print(table)
     console.print(f"readings {len(result.readings)}, objectives {len(result.objectives)}, facts {len(result.facts)}, "
                   f"quarantined {len(result.quarantined)}")
+    doc = result.document
+    if doc is not None and doc.source_format == "pdf":
+        ocr = [p.page_no for p in result.pages if p.method == "ocr"]
+        unread = [p.page_no for p in result.pages if p.method == "unreadable"]
+        console.print(f"PDF: {doc.n_pages} pages converted by {escape(doc.converter or '?')}; "
+                      f"read by OCR: {ocr or 'none'}; not read: {unread or 'none'}")
+    for note in result.notes:
+        console.print(f"note: {escape(note)}")
+
+
+def _print_text(file: Path, result) -> None:
+    """`ccperf extract --text`: every line with its number (and its page, for a PDF), as rows point at them."""
+    if result.source_lines:
+        for line in result.source_lines:
+            sys.stdout.write(f"{line.line_no:>6} p{line.page_no or '?':<4} {line.text.replace(chr(12), '')}\n")
+        return
+    from ccperf.extract.text import read_source
+
+    for number, line in enumerate(read_source(file).lines, 1):
+        sys.stdout.write(f"{number:>6} {line}\n")
 
 
 @app.command()

@@ -94,6 +94,11 @@ class Settings:
         return self.data_dir / ".ccperf" / "dbt_target"
 
     @property
+    def pdf_cache_dir(self) -> Path:
+        """Conversions of PDF files, by sha256 and converter version (an unchanged PDF is converted once)."""
+        return self.data_dir / ".ccperf" / "pdf-cache"
+
+    @property
     def expectations_dir(self) -> Path:
         return self.project_root / "expectations"
 

@@ -106,7 +106,7 @@ def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> 
             logger.info("extracted %d/%d documents in %.1f s", done, len(items), elapsed)
             update_progress_artifact(artifact, 100.0 * done / len(items))
 
-    results = batch.extract_all(items, settings.max_document_bytes, workers, progress)
+    results = batch.extract_all(items, settings.max_document_bytes, workers, progress, settings.pdf_cache_dir)
     return _Results(results)
 
 

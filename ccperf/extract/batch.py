@@ -17,19 +17,21 @@ from ccperf.incremental import FilePlan
 from ccperf.model import ExtractionResult
 
 
-def extract(path: Path, overrides: dict[str, Override], max_bytes: int | None = None) -> ExtractionResult:
+def extract(path: Path, overrides: dict[str, Override], max_bytes: int | None = None,
+            cache_dir: Path | None = None) -> ExtractionResult:
     override = overrides.get(path.name)
-    result = extract_file(path, override, max_bytes)
+    result = extract_file(path, override, max_bytes, cache_dir)
     if result.file_sha256 and not override and not result.error:
         override = override_for(overrides, path.name, result.file_sha256)
         if override:
-            result = extract_file(path, override, max_bytes)
+            result = extract_file(path, override, max_bytes, cache_dir)
     return result
 
 
-def extract_planned(item: FilePlan, max_bytes: int | None = None) -> ExtractionResult:
+def extract_planned(item: FilePlan, max_bytes: int | None = None, cache_dir: Path | None = None
+                    ) -> ExtractionResult:
     """Extract one file of the plan (in a worker process when there are many)."""
-    return extract_file(item.path, item.override, max_bytes)
+    return extract_file(item.path, item.override, max_bytes, cache_dir)
 
 
 # Starting worker processes costs about half a second: below this much text one process is faster.
@@ -49,7 +51,8 @@ def extraction_workers(items: list[FilePlan]) -> int:
 
 
 def extract_all(items: list[FilePlan], max_bytes: int | None, workers: int,
-                on_done: Callable[[int, ExtractionResult], None] | None = None) -> list[ExtractionResult]:
+                on_done: Callable[[int, ExtractionResult], None] | None = None,
+                cache_dir: Path | None = None) -> list[ExtractionResult]:
     """Extract every planned file, in parallel processes when `workers` > 1; `on_done(n_done, result)` reports
     progress. Results come back in file-name order."""
     results: list[ExtractionResult] = []
@@ -58,7 +61,7 @@ def extract_all(items: list[FilePlan], max_bytes: int | None, workers: int,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _extract_into(results, items, max_bytes, workers, on_done)
+        _extract_into(results, items, max_bytes, workers, on_done, cache_dir)
     finally:
         if collecting:
             gc.enable()
@@ -66,10 +69,10 @@ def extract_all(items: list[FilePlan], max_bytes: int | None, workers: int,
 
 
 def _extract_into(results: list[ExtractionResult], items: list[FilePlan], max_bytes: int | None, workers: int,
-                  on_done: Callable[[int, ExtractionResult], None] | None) -> None:
+                  on_done: Callable[[int, ExtractionResult], None] | None, cache_dir: Path | None) -> None:
     if workers <= 1:
         for item in items:
-            results.append(extract_planned(item, max_bytes))
+            results.append(extract_planned(item, max_bytes, cache_dir))
             if on_done:
                 on_done(len(results), results[-1])
     else:
@@ -78,7 +81,7 @@ def _extract_into(results: list[ExtractionResult], items: list[FilePlan], max_by
         # The workers only parse text: they take none of the locks Prefect's threads may hold.
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(extract_planned, item, max_bytes) for item in items]
+            futures = [pool.submit(extract_planned, item, max_bytes, cache_dir) for item in items]
             for future in as_completed(futures):
                 results.append(future.result())
                 if on_done:
