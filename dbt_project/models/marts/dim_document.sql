@@ -7,6 +7,15 @@ with segments as (
     group by document_sha256
 ),
 
+pages as (
+    select
+        document_sha256,
+        sum(case when is_ocr then 1 else 0 end) as n_pages_ocr,
+        sum(case when method = 'unreadable' then 1 else 0 end) as n_pages_unread
+    from {{ ref('stg_raw__document_pages') }}
+    group by document_sha256
+),
+
 layouts as (
     select
         document_sha256,
@@ -26,6 +35,11 @@ select
     documents.year,
     documents.doc_kind,
     documents.encoding,
+    documents.source_format,
+    documents.n_pages,
+    documents.converter,
+    cast(coalesce(pages.n_pages_ocr, 0) as integer) as n_pages_ocr,
+    cast(coalesce(pages.n_pages_unread, 0) as integer) as n_pages_unread,
     cast(documents.n_lines as integer) as n_lines,
     cast(documents.file_size as bigint) as file_size,
     cast(coalesce(segments.n_segments, 0) as integer) as n_segments,
@@ -36,3 +50,4 @@ select
 from {{ ref('stg_raw__documents') }} as documents
 left join segments on documents.document_sha256 = segments.document_sha256
 left join layouts on documents.document_sha256 = layouts.document_sha256
+left join pages on documents.document_sha256 = pages.document_sha256

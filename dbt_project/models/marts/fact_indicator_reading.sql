@@ -8,6 +8,10 @@ with readings as (
         on restated.reading_key = conformed.reading_key
 ),
 
+pages as (
+    select document_sha256, page_no, is_ocr from {{ ref('stg_raw__document_pages') }}
+),
+
 -- Units compare loosely ("N." = "n." = none); a target in % is not comparable with an actual in days.
 units as (
     select
@@ -15,6 +19,12 @@ units as (
         nullif(lower(replace(coalesce(target_unit, ''), '.', '')), '') as target_unit_norm,
         nullif(lower(replace(coalesce(actual_unit, ''), '.', '')), '') as actual_unit_norm
     from readings
+),
+
+located as (
+    select units.*, coalesce(pages.is_ocr, false) as is_from_ocr
+    from units
+    left join pages on units.document_sha256 = pages.document_sha256 and units.source_page = pages.page_no
 )
 
 select
@@ -26,6 +36,8 @@ select
     indicator_key,
     document_file,
     source_line,
+    source_page,
+    is_from_ocr,
     segment_index,
     chamber_name,
     doc_kind,
@@ -66,4 +78,4 @@ select
         when target_operator = '=' then abs(actual_value - target_value) <= 1e-9 * greatest(1, abs(target_value))
     end as is_target_met,
     notes
-from units
+from located

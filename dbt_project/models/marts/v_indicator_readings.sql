@@ -4,6 +4,8 @@ select
     facts.document_file,
     documents.document_sha256,
     facts.source_line,
+    facts.source_page,
+    facts.is_from_ocr,
     chambers.chamber_name,
     facts.year,
     facts.doc_kind,

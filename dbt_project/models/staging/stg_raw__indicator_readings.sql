@@ -5,6 +5,7 @@ select
     document_sha256,
     document_file,
     cast(source_line as integer) as source_line,
+    cast(source_page as integer) as source_page,
     cast(line_end as integer) as line_end,
     cast(segment_index as integer) as segment_index,
     chamber_name,
