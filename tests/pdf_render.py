@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import re
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -181,6 +182,24 @@ def scanned_pages(pdf: bytes, pages: Sequence[int], dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
+
+
+def garble_text_layer(pdf: bytes) -> bytes:
+    """The same PDF whose fonts map every glyph to a private-use character: it looks right on the page, but its text
+    layer is garbage, like a PDF made with fonts that have no Unicode map. (The streams change length; PDF readers
+    rebuild the cross-reference table, as they do for such files.)"""
+    out = pdf
+    for m in re.finditer(rb"/ToUnicode (\d+) 0 R", pdf):
+        start = out.find(b"\n" + m.group(1) + b" 0 obj")
+        data_start = out.find(b"stream\n", start) + len(b"stream\n")
+        data_end = out.find(b"endstream", data_start)
+        cmap = zlib.decompress(out[data_start:data_end])
+        cmap = re.sub(rb"<([0-9A-F]{2})> <[0-9A-F]{4}>",
+                      lambda c: b"<%s> <E%s>" % (c.group(1), b"%03X" % int(c.group(1), 16)), cmap)
+        head = out[start:data_start]
+        head = re.sub(rb"/Length \d+", b"/Length %d" % len(cmap), head).replace(b"/Filter [ /FlateDecode ] ", b"")
+        out = out[:start] + head + cmap + b"\n" + out[data_end:]
+    return out
 
 
 def main() -> None:

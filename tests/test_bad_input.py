@@ -57,7 +57,8 @@ def _rows(path: Path) -> dict[str, list[dict]]:
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("empty.txt", b"", "empty file (no text)"),
     ("blank.txt", b" \n\t\n  \n", "empty file (no text)"),
-    ("report.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8, "binary file (NUL bytes), not a text document"),
+    ("report.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8, "corrupt or truncated PDF, cannot be opened"),
+    ("report.txt", b"%PDF-1.4\n" + bytes(range(256)) * 8, "corrupt or truncated PDF, cannot be opened"),
     ("noise.txt", bytes(range(1, 32)) * 200, "binary or garbled content"),
 ])
 def test_unreadable_files_are_rejected_with_the_reason(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
@@ -201,7 +202,7 @@ def test_every_bad_file_is_named_with_its_reason(scenario: Scenario) -> None:
         "blank.txt": "rejected", "empty.txt": "rejected", "huge.txt": "rejected", "notes.txt": "rejected",
         "report.pdf": "rejected"}
     assert outcomes["empty.txt"][1] == outcomes["blank.txt"][1] == "empty file (no text)"
-    assert outcomes["report.pdf"][1] == "binary file (NUL bytes), not a text document"
+    assert outcomes["report.pdf"][1].startswith("corrupt or truncated PDF, cannot be opened")
     assert outcomes["huge.txt"][1].startswith("file too large: 50.0 MB, above the limit of 20 MB")
     assert outcomes["notes.txt"][1].startswith("no known layout: nothing recognised in its 6 lines")
     assert outcomes["003_copy.txt"][1] == f"same content as {BRESCIA}; not loaded twice"

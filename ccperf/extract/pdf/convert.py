@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -73,13 +74,15 @@ def converter_name() -> str:
 
 
 def _garbled(text: str) -> bool:
-    """Text that is mostly not words: glyph codes "(cid:12)" or letters in no readable order."""
-    tokens = _TOKEN.findall(text)
-    if not tokens:
+    """Text that is mostly not words: glyph codes "(cid:12)", private-use or unassigned characters (a font without a
+    Unicode map), or letters in no readable order."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
         return False
-    if sum("(cid:" in t for t in tokens) > 0.1 * len(tokens):
+    odd = sum(1 for c in chars if unicodedata.category(c) in ("Co", "Cn", "Cc", "Cs"))
+    if odd > 0.2 * len(chars) or text.count("(cid:") * 6 > 0.2 * len(chars):
         return True
-    alpha = [t for t in tokens if _LETTER.search(t)]
+    alpha = [t for t in _TOKEN.findall(text) if _LETTER.search(t)]
     if len(alpha) < 10:
         return False
     wordlike = sum(1 for t in alpha if _VOWEL.search(t) and not _ODD.search(t))
@@ -128,12 +131,13 @@ def _read_page(page, number: int) -> tuple[list[str], PageInfo]:
     has_image = bool(page.images) or bool(page.rects or page.curves)
     if not text.strip() and not has_image:
         return [], PageInfo(number, "blank")
-    why = "scanned page" if not text.strip() else "page whose text has no Unicode map (garbled characters)"
+    why = f"scanned page {number}" if not text.strip() else \
+        f"page {number} (its text has no Unicode map: garbled characters)"
     try:
         ocr_language()
     except OcrUnavailable as exc:
-        return [], PageInfo(number, "unreadable", message=f"{why} {number}: {exc}")
-    return _clean_lines(_ocr_lines(page)), PageInfo(number, "ocr", message=f"{why} {number}: read by OCR (Tesseract)")
+        return [], PageInfo(number, "unreadable", message=f"{why}: {exc}")
+    return _clean_lines(_ocr_lines(page)), PageInfo(number, "ocr", message=f"{why}: read by OCR (Tesseract)")
 
 
 def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None] | None = None) -> ConvertedPdf:
@@ -144,10 +148,12 @@ def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         n_pages = len(pdf.pages)
-    except PDFPasswordIncorrect as exc:
-        raise PdfError("encrypted PDF: it needs a password to be opened; save an unprotected copy") from exc
-    except Exception as exc:  # pdfminer raises many kinds of errors for damaged files
-        raise PdfError(f"corrupt or truncated PDF, cannot be opened ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pdfminer raises many kinds of errors for damaged files (pdfplumber wraps them)
+        if isinstance(exc, PDFPasswordIncorrect) or isinstance(exc.__cause__, PDFPasswordIncorrect) or \
+                b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]:
+            raise PdfError("encrypted PDF: it needs a password to be opened; save an unprotected copy") from exc
+        detail = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        raise PdfError(f"corrupt or truncated PDF, cannot be opened ({detail})") from exc
     out = ConvertedPdf([], [], [], converter_name())
     if data.rstrip()[-5:] != b"%%EOF":
         out.warnings.append("the PDF does not end with %%EOF: it is probably truncated; the pages that could be "
