@@ -231,6 +231,14 @@ def parse_count(text: str | None) -> float | None:
     return parse_word_number(text) if not text.strip()[:1].isdigit() else parse_number(text.strip())
 
 
+YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def find_years(text: str) -> list[int]:
+    """The years (1900-2099) a text names, in order: "RISULTATO ATTESO 2023" → [2023]."""
+    return [int(y) for y in YEAR_RE.findall(text)]
+
+
 # Dates: "31/12/2019", "18.11.2024", "12-12-2019".
 DATE_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -12,7 +12,7 @@ from ccperf.extract.layouts.cremona_wrapped import CremonaWrapped
 from ccperf.extract.layouts.gestione_missions import GestioneMissions
 from ccperf.extract.layouts.integra import Integra
 from ccperf.extract.layouts.massa_tree import MassaTree
-from ccperf.extract.layouts.pavia_bsc import PaviaBsc
+from ccperf.extract.layouts.scorecard_carried_cells import ScorecardCarriedCells
 from ccperf.extract.parser import LayoutParser
 
 LAYOUTS: tuple[type[LayoutParser], ...] = (
@@ -22,7 +22,7 @@ LAYOUTS: tuple[type[LayoutParser], ...] = (
     GestioneMissions,
     Integra,
     MassaTree,
-    PaviaBsc,
+    ScorecardCarriedCells,
 )
 _BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
