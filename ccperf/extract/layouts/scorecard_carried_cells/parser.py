@@ -36,7 +36,7 @@ from ccperf.extract.layouts.scorecard_carried_cells.cells import (
 from ccperf.extract.layouts.scorecard_carried_cells.narrative import Narrative
 from ccperf.extract.layouts.scorecard_carried_cells.rows import LEADS, Row, Table, header_kind, split_row
 from ccperf.extract.layouts.scorecard_carried_cells.scores import ScoreRows
-from ccperf.extract.linking import best_original, normalise_name, similarity_at_least
+from ccperf.extract.linking import Originals, normalise_name, similarity_at_least
 from ccperf.extract.numbers import collapse, find_years, parse_measure, strip_html
 from ccperf.extract.parser import LayoutParser, SegmentContext
 from ccperf.extract.profiles import load_profile
@@ -169,7 +169,7 @@ class ScorecardCarriedCells(LayoutParser):
             self.scores.mode = None
             return
         filled = line.filled
-        if _SEPARATOR_CELL.match(filled[0]) and all(_SEPARATOR_CELL.match(cell) for cell in filled):
+        if not filled or (_SEPARATOR_CELL.match(filled[0]) and all(_SEPARATOR_CELL.match(c) for c in filled)):
             self.close_table()
             return
         if line.number in self.header_lines:
@@ -485,16 +485,15 @@ class ScorecardCarriedCells(LayoutParser):
 
     # -- after the last line -----------------------------------------------------------------------------------
     def finish(self) -> None:
-        originals = [e for e in self.entries if e.reading.table_role == "detail"
-                     and e.reading.objective_level == "operational"]
+        originals = _AllegatoB([e for e in self.entries if e.reading.table_role == "detail"
+                                and e.reading.objective_level == "operational"])
         for entry in self.entries:
             if entry.reading.table_role == "summary":
-                self.link(entry, originals)
+                self.link(entry, originals.original_of(entry))
         for entry in self.entries:
             self.finish_entry(entry)  # strategic titles may have been completed by a later wrapped row
 
-    def link(self, entry: _Entry, originals: list[_Entry]) -> None:
-        original = _original_of(entry, originals)
+    def link(self, entry: _Entry, original: _Entry | None) -> None:
         if original is None:
             entry.extra_notes.append("no Allegato B row matched")
             return
@@ -508,17 +507,28 @@ class ScorecardCarriedCells(LayoutParser):
         original.extra_notes.append(f"restated at line {reading.provenance.source_line}")
 
 
-def _original_of(entry: _Entry, originals: list[_Entry]) -> _Entry | None:
-    """The Allegato B row a unit-table row repeats: same strategic code, closest objective + indicator text."""
-    pool = [o for o in originals if o.parent_code == entry.parent_code] or originals
+def _probe(entry: _Entry) -> Reading:
+    """A row's reading named by its objective and indicator texts (a unit table repeats both)."""
+    name = f"{entry.reading.objective_title or ''} | {entry.reading.indicator_name}"
+    return replace(entry.reading, indicator_name=normalise_name(name))
 
-    def probe(e: _Entry) -> Reading:
-        name = f"{e.reading.objective_title or ''} | {e.reading.indicator_name}"
-        return replace(e.reading, indicator_name=normalise_name(name))
 
-    probes = [(probe(o), o) for o in pool]
-    match = best_original(probe(entry), [p for p, _ in probes])
-    return next((o for p, o in probes if p is match), None)
+class _AllegatoB:
+    """The Allegato B rows that unit-table rows repeat, indexed once per strategic code."""
+
+    def __init__(self, originals: list[_Entry]) -> None:
+        self.originals = originals
+        self.pools: dict[str | None, tuple[Originals, list[_Entry]]] = {}
+
+    def original_of(self, entry: _Entry) -> _Entry | None:
+        """The row a unit-table row repeats: same strategic code (any code when none has it), closest objective
+        and indicator text."""
+        if entry.parent_code not in self.pools:
+            pool = [o for o in self.originals if o.parent_code == entry.parent_code] or self.originals
+            self.pools[entry.parent_code] = (Originals(_probe(o) for o in pool), pool)
+        index, pool = self.pools[entry.parent_code]
+        match = index.best(_probe(entry))
+        return next((o for p, o in zip(index.readings, pool, strict=True) if p is match), None)
 
 
 parse = ScorecardCarriedCells.parse
