@@ -190,16 +190,17 @@ class ScorecardCarriedCells(LayoutParser):
 
     # -- headings and prose ------------------------------------------------------------------------------------
     def heading(self, line_no: int, text: str) -> None:
+        """A line outside the tables (`text` as the model gives it: HTML fragments dropped, whitespace collapsed):
+        prose with stated figures, or a heading naming the unit or owner of the next table."""
         self.close_table()
-        plain = text  # a line's or a cell's text: HTML fragments dropped, whitespace collapsed
-        for stated in self.narrative.facts(plain):
+        for stated in self.narrative.facts(text):
             self.fact(line_no, stated.name, stated.value, stated.unit, stated.quote, year=stated.year)
-        if len(plain) > 200 or plain.startswith(("-", "➤")):
+        if len(text) > 200 or text.startswith(("-", "➤")):
             return
         parts = _bold_parts(text)
         if not parts:
             return
-        self.headings.append(plain)
+        self.headings.append(text)
         self.last_heading = parts[-1]
         if owner := _owner_of(parts[-1]):
             self.owner = owner
