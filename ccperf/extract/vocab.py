@@ -63,3 +63,16 @@ def parse_outcome(text: str | None) -> str | None:
 def slug(text: str) -> str:
     """A lower-case identifier fragment: "OO 2.1.4 - Kpi 1" → "oo_2_1_4_kpi_1"."""
     return _NOT_SLUG.sub("_", text.lower()).strip("_")
+
+
+_SUSPENDED = re.compile(r"\bsospes[oaie]\b", re.I)
+
+
+def is_in_progress(text: str | None) -> bool:
+    """Progress wording, which names no status: "OBIETTIVO IN CORSO DI CONSEGUIMENTO"."""
+    return bool(text) and bool(_IN_PROGRESS.search(text or ""))
+
+
+def is_suspended(text: str | None) -> bool:
+    """"Obiettivo sospeso", "attività sospese": the thing measured was suspended."""
+    return bool(text) and bool(_SUSPENDED.search(text or ""))
