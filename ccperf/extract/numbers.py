@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ccperf.extract.vocab import FUNCTION_WORDS
+
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 _MINUS = str.maketrans({"−": "-", "–": "-", "—": "-"})
@@ -231,6 +233,14 @@ def parse_count(text: str | None) -> float | None:
     return parse_word_number(text) if not text.strip()[:1].isdigit() else parse_number(text.strip())
 
 
+YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def find_years(text: str) -> list[int]:
+    """The years (1900-2099) a text names, in order: "RISULTATO ATTESO 2023" → [2023]."""
+    return [int(y) for y in YEAR_RE.findall(text)]
+
+
 # Dates: "31/12/2019", "18.11.2024", "12-12-2019".
 DATE_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -252,3 +262,109 @@ def excel_serial_to_date(serial: float) -> dt.date | None:
     if not 20000 <= serial <= 80000 or serial != int(serial):
         return None
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+# -- values inside a result cell or a sentence ---------------------------------------------------------------------
+# A computation printed with its result: "113/24.846*10.000= 45.48", "3.441/24.846*100=13,84%".
+_FORMULA = re.compile(r"\d[\d.,]*\s*[/*:x×]\s*[\d.,]+(?:\s*[/*x×]\s*[\d.,]+)*\s*=\s*(?P<result>[+\-−–]?\s?\d[\d.,]*)")
+
+
+def formula_result(text: str) -> float | None:
+    """The result printed after "=" by the first computation of a text: "3.441/24.846*100=13,84%" → 13.84."""
+    m = _FORMULA.search(text)
+    return parse_number(_SPACE.sub("", m.group("result"))) if m else None
+
+
+# Words that bound a value anywhere in a text, not only at its start (see _WORD_OPERATORS for that).
+_BOUND_WORDS = (
+    (re.compile(r"\b(?:almeno|non\s+inferiore\s+a|minimo\s+(?:di\s+)?|pari\s+o\s+superiore\s+a)\s*(?P<num>\d[\d.,]*)",
+                re.I), ">="),
+    (re.compile(r"\b(?:non\s+superiore\s+a|massimo\s+(?:di\s+)?|al\s+massimo)\s*(?P<num>\d[\d.,]*)", re.I), "<="),
+)
+
+
+@dataclass(frozen=True)
+class WordBound:
+    operator: str
+    value: float | None
+    end: int  # where the number ends in the text (its unit may follow)
+
+
+def find_word_bound(text: str) -> WordBound | None:
+    """An operator word and the number it bounds, anywhere in a text: "Formazione di almeno 5 operatori" →
+    (">=", 5.0); a date is no bound ("non superiore a 31/12/2024")."""
+    for pattern, operator in _BOUND_WORDS:
+        m = pattern.search(text)
+        if m and not DATE_RE.match(text[m.start("num"):]):
+            return WordBound(operator, parse_number(m.group("num")), m.end("num"))
+    return None
+
+
+# A period printed right after a value: "99,81% al 31/12/2023", "21,97% al 31.12.2023", "12 (anno 2023)".
+_PERIOD_AFTER = re.compile(
+    rf"^\s*%?\s*\(?\s*(?:al|alla\s+data\s+del|del|a|nel|anno|fino\s+al)\s+(?:(?P<date>{DATE_RE.pattern})|"
+    r"(?P<year>(?:19|20)\d\d)\b)", re.I)
+_LEAD_DATE = re.compile(rf"^\s*(?:al|alla\s+data\s+del|aggiornato\s+al)\s+{DATE_RE.pattern}\s*[:,\-]?\s*", re.I)
+_YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
+
+
+def period_after(tail: str) -> tuple[int, int] | None:
+    """(year, end) of the period printed at the start of the text after a value: "% al 31/12/2023 86,71%" →
+    (2023, 15); None when the value names no period."""
+    m = _PERIOD_AFTER.match(tail)
+    if not m:
+        return None
+    when = DATE_RE.match(m.group("date") or "")
+    return (int(when.group(3)) if when else int(m.group("year"))), m.end()
+
+
+def strip_leading_date(text: str) -> str:
+    """A cell without the date it opens with: "Al 13/11/2024: 45%" → "45%"."""
+    return _LEAD_DATE.sub("", text, count=1)
+
+
+def mask_dates(text: str) -> str:
+    """Dates replaced by "#" of the same length, so their digits are not read as numbers (offsets are kept)."""
+    return DATE_RE.sub(lambda d: "#" * len(d.group(0)), text)
+
+
+def is_year(token: str) -> bool:
+    """A token that is a year alone (1900-2099): "2024" → True, "2024,5" → False."""
+    return bool(_YEAR_ONLY.fullmatch(token.strip()))
+
+
+_LEAD_COUNT_OR_MONEY = re.compile(r"^\s*(?:€\.?|euro\b|n\.|nr\.?|n°)\s*", re.I)
+
+
+def strip_leading_unit(text: str) -> str:
+    """A cell without the currency or count mark it opens with: "n. 25 imprese" → "25 imprese", "€ 30" → "30"."""
+    return _LEAD_COUNT_OR_MONEY.sub("", text)
+
+
+_UNIT_WORD = re.compile(r"^\s*([A-Za-zÀ-ÿ°]+\.?)")
+_EURO_AFTER = re.compile(r"(?:€|euro\b|eur\b)", re.I)
+# Words printed after a number that are not its unit: function words, and these.
+_NOT_UNIT_WORDS = FUNCTION_WORDS | {"entro", "rispetto", "pari", "circa", "oppure"}
+
+
+def unit_word_after(tail: str) -> str | None:
+    """The unit printed right after a number, as printed: "%", "EUR" for € / euro, else the next word ("giorni",
+    "bando", "N."); None when that word is a function word ("5 al mese")."""
+    s = tail.lstrip()
+    if s.startswith("%"):
+        return "%"
+    if _EURO_AFTER.match(s):
+        return "EUR"
+    m = _UNIT_WORD.match(s)
+    if not m or m.group(1).rstrip(".").lower() in _NOT_UNIT_WORDS:
+        return None
+    word = m.group(1)
+    return word if word in {"N.", "n."} else word.rstrip(".")
+
+
+_UNIT_NAME = re.compile(r"^(?:giorni|gg\.?|%|percentuale|n\.|numero|euro|€|ore|mesi)$", re.I)
+
+
+def is_unit_name(cell: str) -> bool:
+    """A cell that names a unit of measure: "Giorni", "%", "Numero", "euro"."""
+    return bool(_UNIT_NAME.match(cell))

@@ -25,6 +25,14 @@ MONTHS: tuple[str, ...] = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "
                            "settembre", "ottobre", "novembre", "dicembre")
 
 _IN_PROGRESS = re.compile(r"in\s+corso\s+di", re.I)
+# Outcomes as counts and notes state them, singular or plural ("N. 22 raggiunti", "N. 2 non valutabili").
+_OUTCOME_PATTERNS = (
+    (re.compile(r"\bnon\s+valutabil", re.I), "not_assessed"),
+    (re.compile(r"\bparzial", re.I), "partially_achieved"),
+    (re.compile(r"\bnon\s+(?:raggiunt|conseguit)", re.I), "not_achieved"),
+    (re.compile(r"\b(?:raggiunt|conseguit)", re.I), "achieved"),
+)
+_OUTCOME_STEMS = ("valutabil", "parzial", "raggiunt", "conseguit")  # one of them is in every outcome
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -41,6 +49,30 @@ def parse_status(text: str | None) -> str | None:
     return None
 
 
+def parse_outcome(text: str | None) -> str | None:
+    """The outcome a stated count or a note names, singular or plural: "raggiunti" → achieved, "parzialmente
+    raggiunti" → partially_achieved, "non raggiunti" → not_achieved, "non valutabile" → not_assessed."""
+    low = text.lower() if text else ""
+    if any(stem in low for stem in _OUTCOME_STEMS):
+        for pattern, outcome in _OUTCOME_PATTERNS:
+            if pattern.search(text):
+                return outcome
+    return None
+
+
 def slug(text: str) -> str:
     """A lower-case identifier fragment: "OO 2.1.4 - Kpi 1" → "oo_2_1_4_kpi_1"."""
     return _NOT_SLUG.sub("_", text.lower()).strip("_")
+
+
+_SUSPENDED = re.compile(r"\bsospes[oaie]\b", re.I)
+
+
+def is_in_progress(text: str | None) -> bool:
+    """Progress wording, which names no status: "OBIETTIVO IN CORSO DI CONSEGUIMENTO"."""
+    return bool(text) and bool(_IN_PROGRESS.search(text or ""))
+
+
+def is_suspended(text: str | None) -> bool:
+    """"Obiettivo sospeso", "attività sospese": the thing measured was suspended."""
+    return bool(text) and bool(_SUSPENDED.search(text or ""))

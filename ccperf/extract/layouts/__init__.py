@@ -6,23 +6,23 @@ Adding a layout: write `layouts/<shape>.py` with a `LayoutParser` subclass (and 
 
 from __future__ import annotations
 
+from ccperf.extract.layouts.area_objective_tables import AreaObjectiveTables
 from ccperf.extract.layouts.brescia_plan import BresciaPlan
-from ccperf.extract.layouts.cremona_tabular import CremonaTabular
 from ccperf.extract.layouts.cremona_wrapped import CremonaWrapped
 from ccperf.extract.layouts.gestione_missions import GestioneMissions
 from ccperf.extract.layouts.integra import Integra
 from ccperf.extract.layouts.massa_tree import MassaTree
-from ccperf.extract.layouts.pavia_bsc import PaviaBsc
+from ccperf.extract.layouts.scorecard_carried_cells import ScorecardCarriedCells
 from ccperf.extract.parser import LayoutParser
 
 LAYOUTS: tuple[type[LayoutParser], ...] = (
     BresciaPlan,
-    CremonaTabular,
+    AreaObjectiveTables,
     CremonaWrapped,
     GestioneMissions,
     Integra,
     MassaTree,
-    PaviaBsc,
+    ScorecardCarriedCells,
 )
 _BY_NAME = {layout.name: layout for layout in LAYOUTS}
 

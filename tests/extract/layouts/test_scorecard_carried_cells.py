@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from ccperf.extract.document import DocumentModel
 from ccperf.extract.extractor import extract_file, extract_source
-from ccperf.extract.layouts.pavia_bsc import UNIT_TABLE_LEVEL, find_baseline, parse, read_cell
+from ccperf.extract.layouts.scorecard_carried_cells import UNIT_TABLE_LEVEL, find_baseline, parse, read_cell
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, read_source
 from ccperf.model import Reading, Segment
+from tests.variants import aligned, no_blanks
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED = ROOT / "data" / "raw" / "001_454f49c59e8c1ba9.txt"
@@ -33,7 +35,7 @@ def _parse_lines(lines: list[str], year: int = 2024, chamber: str = "Pavia") -> 
     text = "\n".join(lines)
     source = SourceText("excerpt.txt", hashlib.sha256(text.encode()).hexdigest(), len(text), "utf-8", tuple(lines))
     segment = Segment(source.sha256, source.file_name, 0, 1, len(lines), chamber, year, "relazione_performance",
-                      "pavia_bsc")
+                      "scorecard_carried_cells")
     return parse(SegmentContext(source, segment))
 
 
@@ -61,7 +63,7 @@ def _document():
 
 def _pavia():
     result = _document()
-    (segment,) = [s for s in result.segments if s.layout == "pavia_bsc"]
+    (segment,) = [s for s in result.segments if s.layout == "scorecard_carried_cells"]
     index = segment.segment_index
     readings = [r for r in result.readings if r.provenance.segment_index == index]
     objectives = [o for o in result.objectives if o.provenance.segment_index == index]
@@ -202,7 +204,7 @@ def test_altered_copy_follows_the_text_not_the_line_numbers() -> None:
     lines = tuple(["", "", ""] + text.split("\n"))
     altered = SourceText("altered.txt", hashlib.sha256("\n".join(lines).encode()).hexdigest(), len(text), "utf-8", lines)
     result = extract_source(altered)
-    (segment,) = [s for s in result.segments if s.layout == "pavia_bsc"]
+    (segment,) = [s for s in result.segments if s.layout == "scorecard_carried_cells"]
     assert segment.year == 2031
     got = {r.provenance.source_line - 3: r for r in result.readings if r.provenance.segment_index == segment.segment_index}
     _, readings, _, _, _ = _pavia()
@@ -546,7 +548,106 @@ def test_what_cannot_be_parsed_is_quarantined() -> None:
     out = _parse_lines([line.replace("⇥", "\t") for line in lines])
     assert out.readings == []
     assert [q.provenance.source_line for q in out.quarantined] == [1, 3, 4, 5, 6, 8, 9]
-    assert all(q.layout == "pavia_bsc" and q.reason for q in out.quarantined)
+    assert all(q.layout == "scorecard_carried_cells" and q.reason for q in out.quarantined)
+
+
+# -- the same excerpts printed as space-aligned columns, or without blank lines -------------------------------------
+
+STAFF_BLOCKS = _excerpt("""
+**OBIETTIVI INDIVIDUALI PERSONALE CAMERALE - ANNO 2024
+EX CCIAA PV**
+
+<i>PROSPETTIVE</i>⇥<i>PERSONALE - UFFICI-SERVIZI</i>⇥<i>OBIETTIVI INDIVIDUALI</i>⇥<i>INDICATORE</i>⇥<i>RISULTATO ATTESO</i>⇥<i>RISULTATO</i>⇥<i>% DI RAGGIUNGIMENTO</i>⇥<i>NOTE</i>
+Prospettiva 1 Sostenere la competitività del sistema imprenditoriale⇥Ufficio Registro Imprese - Servizi telematici⇥Rispetto dei tempi di evasione delle pratiche del registro imprese⇥pratiche evase entro 5 gg. lavorativi dal ricevimento / n. pratiche evase⇥≥ 86%⇥95%⇥100%⇥Fonte: Priamo 2023 = 92,5%
+⇥Ufficio Registro Imprese - Servizi telematici⇥Tempi medi di lavorazione delle pratiche telematiche del Registro Imprese⇥Tempi medi di lavorazione delle pratiche telematiche del Registro Imprese⇥≤ 4 gg. lavorativi⇥1,7 gg.⇥100%⇥Fonte: Priamo 2023 = 1,9 gg
+
+⇥Ufficio Servizi di Sportello e Sanzioni (tutto il personale dell'Ufficio)⇥Miglioramento efficienza nel rilascio dei certificati di origine⇥certificati evasi entro 4 giorni lavorativi dalla data di richiesta telematica⇥≥ 90%⇥99,29%⇥100,00%⇥Fonte: Cert'O 2023 = 94,79%
+⇥Servizio Regolazione del Mercato (tutto il personale del servizio)⇥Organizzazione iniziativa in materia di P.I./intellettuale nell'ambito del relativo servizio di orientamento⇥N. 1 iniziativa⇥31.12.2024 15.11.2024⇥11.11.2024⇥100%⇥Atti d'ufficio 2023 = 1 il 28.11.2023
+
+OBIETTIVI INDIVIDUALI PERSONALE PAVIASVILUPPO - ANNO 2024
+
+<i>PROSPETTIVE</i>⇥<i>PERSONALE</i>⇥<i>OBIETTIVI INDIVIDUALI</i>⇥<i>INDICATORE</i>⇥<i>RISULTATO ATTESO</i>⇥<i>RISULTATO AL 31.12.2024</i>⇥<i>% DI RAGGIUNGIMENTO</i>⇥<i>NOTE</i>
+Prospettiva 1 Sostenere la competitività del sistema imprenditoriale⇥⇥Coinvolgere imprese in percorsi di affiancamento sui mercati esteri⇥N. imprese coinvolte⇥20⇥53⇥100%⇥Fonte: atti e documentazione d'ufficio. 2023 = 36
+
+Coinvolgimento imprese settore vino nelle iniziative promozionali dell'Azienda⇥n. adesioni di imprese⇥30⇥52⇥100%⇥Fonte: atti e documentazione d'ufficio 2023= 63
+
+⇥⇥Elaborazione e diffusione Comunicati Stampa⇥n. Comunicati Stampa lanciati⇥10⇥16⇥100%⇥Sezione dedicata sito web Camera 2023 = 16
+Prospettiva 2 Processi Interni⇥⇥Elaborare un prospetto trimestrale riepilogativo di tutti i Crediti scaduti nei confronti dell'Azienda⇥n. prospetti trimestrali⇥4⇥4⇥100%⇥Fonte: atti e documentazione d'ufficio 2023 = 4
+⇥⇥Mantenimento dei tempi di pagamento dei fornitori.⇥Indicatore di cui all'art. 9 comma 2 del DPCM 22.9.2014⇥≤ - 5⇥-7,43⇥100%⇥Fonte: atti e documentazione d'ufficio 2023 = - 4,05 2024 = fonte report CON2
+""")
+
+
+def _shape(out: ParsedSegment) -> list[tuple]:
+    """What a reading and its objective say, line by line (the fields a converter must not change)."""
+    perspectives = {o.provenance.source_line: (o.perspective, o.parent_code) for o in out.objectives}
+    return [(r.provenance.source_line, r.line_end, r.objective_level, r.table_role, r.objective_code,
+             r.objective_title, r.indicator_name, r.unit_name, r.target_raw, r.target_value, r.target_operator,
+             r.target_revised_raw, r.actual_raw, r.actual_value, r.achievement_pct, r.baseline_value, r.restates_line,
+             perspectives.get(r.provenance.source_line)) for r in out.readings]
+
+
+def test_staff_tables_printed_as_aligned_columns() -> None:
+    lines = STAFF_BLOCKS
+    laid = aligned(lines).lines
+    assert not any("\t" in line or "<i>" in line for line in laid)
+    # As aligned columns a column empty in every row of a block is no column at all: the block under the
+    # chamber's header has no PROSPETTIVE column, the agency's last block no PERSONALE column.
+    model = DocumentModel(laid)
+    assert len(model.line(_line_of(lines, "Miglioramento efficienza")).cells) == 7
+    assert len(model.line(_line_of(lines, "Prospettiva 2 Processi Interni")).cells) == 7
+    out = _parse_lines(laid)
+    assert out.quarantined == []
+    assert _shape(out) == _shape(_parse_lines(lines))
+    certificates = _at(out.readings, _line_of(lines, "Miglioramento efficienza"))
+    assert certificates.unit_name == "Ufficio Servizi di Sportello e Sanzioni (tutto il personale dell'Ufficio)"
+    assert (certificates.target_value, certificates.target_operator, certificates.actual_value) == (90.0, ">=", 99.29)
+    assert (certificates.baseline_raw, certificates.baseline_value) == ("2023 = 94,79%", 94.79)
+    event = _at(out.readings, _line_of(lines, "Organizzazione iniziativa in materia"))
+    assert (event.target_raw, event.target_revised_raw, event.actual_raw) == ("31.12.2024", "15.11.2024", "11.11.2024")
+    perspectives = {o.provenance.source_line: o.perspective for o in out.objectives}
+    assert perspectives[certificates.provenance.source_line] == (
+        "Prospettiva 1 Sostenere la competitività del sistema imprenditoriale")
+    press = _at(out.readings, _line_of(lines, "Elaborazione e diffusione Comunicati Stampa"))
+    assert (press.unit_name, press.target_value, press.actual_value) == ("PERSONALE PAVIASVILUPPO", 10.0, 16.0)
+    payments = _at(out.readings, _line_of(lines, "Mantenimento dei tempi di pagamento"))
+    assert perspectives[payments.provenance.source_line] == "Prospettiva 2 Processi Interni"
+    assert (payments.unit_name, payments.target_value, payments.target_operator, payments.actual_value,
+            payments.baseline_value) == ("PERSONALE PAVIASVILUPPO", -5.0, "<=", -7.43, -4.05)
+
+
+def test_annex_a_printed_as_aligned_columns() -> None:
+    # Perspective rows ("PROCESSI INTERNI") and wrapped cells lose their empty trailing cells as aligned columns.
+    lines = ANNEX_A
+    laid = aligned(lines).lines
+    assert len(DocumentModel(laid).line(_line_of(lines, "PROCESSI INTERNI⇥")).cells) == 1
+    out = _parse_lines(laid)
+    assert out.quarantined == []
+    assert _shape(out) == _shape(_parse_lines(lines))
+    internal = _at(out.readings, _line_of(lines, "⇥Incidenza contributi"))
+    assert (internal.objective_code, internal.target_value, internal.actual_value) == (None, 40.0, 47.72)
+    wrapped = _at(out.readings, _line_of(lines, "⇥Mantenimento di un elevato"))
+    assert wrapped.objective_title.endswith("partecipanti a incontri d'affari fra buyer esteri - Paviaviluppo")
+    carried = _at(out.readings, _line_of(lines, "⇥% di incasso"))
+    assert (carried.objective_code, carried.target_value, carried.actual_value) == ("4.1", 65.0, 81.15)
+
+
+def test_annex_b_and_units_printed_as_aligned_columns_or_without_blank_lines() -> None:
+    lines = ANNEX_B_AND_UNITS
+    original = _parse_lines(lines)
+    out = _parse_lines(aligned(lines).lines)
+    assert out.quarantined == []
+    assert _shape(out) == _shape(original)
+    scores = {(f.fact_name, f.subject_code): f.value for f in out.facts}
+    assert scores[("count_unit_objectives", "SERVIZIO RISORSE E PATRIMONIO")] == 5.0
+    training = _at(out.readings, _line_of(lines, "≥ 20 CCIAA ≥ 18 PVS"))
+    assert (training.target_value, training.actual_value) == (20.0, 72.0)
+    squeezed = no_blanks(lines)
+    out = _parse_lines(squeezed.lines)
+    moved = {new: old for old, new in squeezed.line_map.items()}
+    assert out.quarantined == []
+    assert [(moved[r.provenance.source_line], r.target_value, r.actual_value, r.unit_name, r.table_role)
+            for r in out.readings] == [(r.provenance.source_line, r.target_value, r.actual_value, r.unit_name,
+                                        r.table_role) for r in original.readings]
 
 
 @pytest.mark.parametrize(("raw", "prefer", "expected"), [

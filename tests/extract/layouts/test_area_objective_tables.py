@@ -1,4 +1,5 @@
-"""Cremona tabular layout: the real 2024 report (former Cremona chamber + addendum) and excerpts of every hard case."""
+"""Area / objective tables layout: the real 2024 report (former Cremona chamber + addendum) and excerpts of every hard
+case, printed with tabs or as aligned columns."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from ccperf.extract.detect import detect_layout
 from ccperf.extract.extractor import extract_file
-from ccperf.extract.layouts.cremona_tabular import (
+from ccperf.extract.layouts.area_objective_tables import (
     join_wrapped,
     parse,
     read_actual,
@@ -19,6 +20,7 @@ from ccperf.extract.layouts.cremona_tabular import (
 from ccperf.extract.parser import SegmentContext
 from ccperf.extract.text import SourceText
 from ccperf.model import Segment
+from tests.variants import aligned
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "data" / "raw" / "001_454f49c59e8c1ba9.txt"
@@ -31,7 +33,7 @@ def _ctx(text: str, year: int = 2024, role: str = "report", chamber: str = "Crem
     lines = tuple(text.split("\n"))
     source = SourceText("excerpt.txt", "0" * 64, len(text), "utf-8", lines)
     segment = Segment("0" * 64, "excerpt.txt", 1, 1, len(lines), chamber, year, "relazione_performance",
-                      "cremona_tabular", role=role)
+                      "area_objective_tables", role=role)
     return SegmentContext(source, segment)
 
 
@@ -55,7 +57,7 @@ def cremona(result):
 def test_segments_use_this_layout(result):
     cremona = [s for s in result.segments if s.chamber_name == "Cremona"]
     assert [(s.role, s.layout, s.parser_status) for s in cremona] == [
-        ("report", "cremona_tabular", "parsed"), ("addendum", "cremona_tabular", "parsed")]
+        ("report", "area_objective_tables", "parsed"), ("addendum", "area_objective_tables", "parsed")]
 
 
 def test_counts_match_the_labelled_counts(result, cremona):
@@ -66,7 +68,7 @@ def test_counts_match_the_labelled_counts(result, cremona):
               for lvl in ("area", "strategic", "operational", "other")}
     assert levels == {"area": 1, "strategic": 7, "operational": 21, "other": 5}
     assert sum(1 for o in objectives if o.table_role == "addendum") == 5
-    assert not [q for q in result.quarantined if q.layout == "cremona_tabular"]
+    assert not [q for q in result.quarantined if q.layout == "area_objective_tables"]
     # every row is a reading: a name, and a target or a result
     assert all(r.indicator_name and (r.target_raw or r.actual_raw) for r in cremona)
 
@@ -412,4 +414,91 @@ def test_detection_prefers_this_layout_for_tab_cells():
         _row("Incidenza del personale", "OPERATIVO", "< = 35%", "33,22% al 18.11.2024", ""),
         _row("OBIETTIVO CONSEGUITO", "", "", "", ""),
     ]
-    assert detect_layout(lines) == "cremona_tabular"
+    assert detect_layout(lines) == "area_objective_tables"
+
+
+# -- the same tables printed as aligned columns, or without blank lines -------------------------------------------------
+# As `pdftotext -layout` prints it: columns at fixed positions; the rest of a row cut by a page break prints under
+# the same columns, its empty cells left out, in a block of its own.
+ALIGNED_TABLE = "\n".join([
+    'Ob. Operativo 2024_01_01_05',
+    'Doppia transizione: Digitale ed Ecologica',
+    'Indicatori',
+    'Descrizione                                  Tipo        Valore Atteso   Valore Raggiunto                     Note',
+    'Livelli di attività FAVORIRE LA TRANSIZIONE  OPERATIVO   = > 12          113 imprese, 113/24.846*10.0         N. assessment',
+    '',
+    '(DIGITALE ED ECOLOGICA)                                                  00= 45.48                            FONTE Kronos',
+    'OBIETTIVO CONSEGUITO',
+    '',
+    'Tempo medio ponderato di ritardo MIGLIORARE  OPERATIVO   < -1            Vedi sotto                           FONTE DEI DATI PCC',
+    "L'EFFICACIA E LA QUALITA' DEI SERVIZI",
+    '',
+    'OBIETTIVO CONSEGUITO Annuale: Tempo medio ponderato di ritardo 2024 è di -19 gg',
+    '',
+    'Capacità di generare proventi                EFFICACIA   = > 8,00%       17,70% al 18.11.2024',
+    'Il dato definitivo sarà disponibile.',
+])
+
+
+def test_aligned_columns_give_the_rows_of_tab_cells():
+    out = parse(_ctx(ALIGNED_TABLE))
+    wrapped, delayed, pending = out.readings
+    assert wrapped.indicator_name == "Livelli di attività FAVORIRE LA TRANSIZIONE (DIGITALE ED ECOLOGICA)"
+    assert (wrapped.target_value, wrapped.target_operator, wrapped.actual_value, wrapped.status) == (
+        12.0, ">=", 45.48, "achieved")
+    assert wrapped.provenance.source_line == 5 and wrapped.line_end == 7
+    assert "Note: N. assessment FONTE Kronos" in wrapped.notes  # placed by the header's column spans
+    assert delayed.indicator_name.endswith("MIGLIORARE L'EFFICACIA E LA QUALITA' DEI SERVIZI")
+    assert (delayed.target_value, delayed.target_operator, delayed.actual_raw, delayed.actual_value) == (
+        -1.0, "<", "Vedi sotto", -19.0)
+    assert (pending.indicator_type, pending.target_value, pending.actual_value, pending.status) == (
+        "EFFICACIA", 8.0, 17.70, None)
+    assert pending.indicator_name == "Capacità di generare proventi"  # the remark under it is no continuation
+    assert not out.quarantined
+
+
+def test_a_row_cut_by_a_page_break_reads_on_without_the_blank_line():
+    tab_rows = [
+        _row("Ob. Operativo 2024_04_02_01", "", "", "", ""),
+        _row("Assicurare la gestione", "", "", "", ""),
+        _row("Indicatori", "", "", "", ""),
+        _row("Descrizione", "Tipo", "Valore Atteso", "Valore Raggiunto", "Note"),
+        _row("Incidenza del personale allocato nelle macro-funzioni di supporto (A-B della", "OPERATIVO", "< = 35%",
+             "33,22% al 18.11.2024", "N. di risorse (espresse in FTE integrato)"),
+        "",
+        _row("Mappa dei processi) indicatore dell'obiettivo comune", "", "", "", "", "assorbite dai processi"),
+        _row("OBIETTIVO CONSEGUITO", "", "", "", "", ""),
+        _row("Indice di struttura primario", "OPERATIVO", "= > 110,00%", "134,44% al 31.12.2023", ""),
+        _row("Il dato definitivo sarà disponibile dopo l'approvazione del consuntivo", "", "", "", ""),
+    ]
+    variants = {
+        "tabs": "\n".join(tab_rows),
+        "no blank lines": "\n".join(r for r in tab_rows if r),
+        "two blank lines": "\n".join(r or "\n" for r in tab_rows),
+        "aligned": "\n".join(aligned(tab_rows).lines),
+        "aligned, no blank lines": "\n".join(aligned([r for r in tab_rows if r]).lines),
+    }
+    for kind, text in variants.items():
+        staff, structure = parse(_ctx(text)).readings
+        assert staff.indicator_name == ("Incidenza del personale allocato nelle macro-funzioni di supporto (A-B della "
+                                        "Mappa dei processi) indicatore dell'obiettivo comune"), kind
+        assert (staff.target_value, staff.target_operator, staff.target_unit, staff.actual_value, staff.status) == (
+            35.0, "<=", "%", 33.22, "achieved"), kind
+        assert "Note: N. di risorse (espresse in FTE integrato) assorbite dai processi" in staff.notes, kind
+        assert (structure.indicator_name, structure.target_value, structure.actual_value, structure.status) == (
+            "Indice di struttura primario", 110.0, None, None), kind
+
+
+def test_pira_block_printed_as_aligned_columns():
+    lines = PIRA.split("\n")
+    out = parse(_ctx("\n".join(aligned(lines).lines)))
+    (objective,) = out.objectives
+    assert (objective.objective_code, objective.mission_code, objective.unit_name) == (
+        "032-002-001", "032", "Segreteria Generale")
+    first, second = out.readings
+    assert (first.provenance.source_line, first.indicator_type, first.target_value, first.actual_value) == (
+        9, "Strategico", 8.0, 20.84)
+    assert (second.provenance.source_line, second.target_unit, second.target_value, second.actual_value) == (
+        14, "Giorni", 20.0, 3.0)
+    facts = {f.fact_name: (f.subject_code, f.value) for f in out.facts if not f.is_derived}
+    assert facts == {"budget_programme": ("032-002", 30429.24), "count_indicators_associated": ("032-002-001", 2.0)}
