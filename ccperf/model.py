@@ -82,9 +82,10 @@ class Segment:
     year: int | None
     doc_kind: str | None
     layout: str
-    role: str = "report"  # report | addendum | preamble
-    parser_status: str = "pending"  # parsed | no_parser | no_tables | failed
+    role: str = "report"  # report | addendum | preamble | unattributed (no chamber named: not read)
+    parser_status: str = "pending"  # parsed | no_parser | no_tables | failed | not_read
     message: str | None = None
+    findings: str | None = None  # what could not be decided (unknown chamber, year, a missed title block)
 
 
 @dataclass

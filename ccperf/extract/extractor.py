@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from ccperf.extract.chambers import registry
 from ccperf.extract.document import DocumentModel
 from ccperf.extract.layouts import layout_named
 from ccperf.extract.linking import clear_caches, link_across_segments
@@ -25,12 +26,23 @@ PARSER_VERSION = "1"
 
 
 def _apply_override(segments: list[Segment], override: Override | None) -> list[Segment]:
+    """The manifest wins over what was detected; what it settles is no longer a finding."""
     if override is None:
         return segments
-    return [replace(s,
-                    chamber_name=override.chamber or s.chamber_name,
-                    year=override.year or s.year,
-                    doc_kind=override.doc_kind or s.doc_kind) for s in segments]
+    chamber = override.chamber
+    known = registry().named(chamber) if chamber else None
+    out = []
+    for s in segments:
+        findings = [f for f in (s.findings or "").split("; ") if f
+                    and not (override.year and f.startswith("reference year not decided"))
+                    and not (chamber and f.startswith("unknown chamber"))]
+        if chamber and not known:
+            findings.append(f"the manifest names chamber {chamber!r}, which is not in the chamber registry")
+        out.append(replace(s, chamber_name=(known.short_name if known else chamber) or s.chamber_name,
+                           year=override.year or s.year, doc_kind=override.doc_kind or s.doc_kind,
+                           role="report" if chamber and s.role == "unattributed" else s.role,
+                           findings="; ".join(findings) or None))
+    return out
 
 
 def _document_row(source: SourceText, segments: list[Segment], override: Override | None) -> Document:
@@ -58,6 +70,16 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
 
 def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -> ParsedSegment:
     layout = layout_named(segment.layout)
+    if segment.role == "unattributed":
+        segment.parser_status = "not_read"
+        segment.message = (f"lines {segment.line_start}-{segment.line_end} are printed in another layout "
+                           f"({segment.layout}) than the segment before them and name no chamber: a title block was "
+                           "probably lost; not read, so no row is given to the wrong chamber (set the chamber in "
+                           "manifest.toml, or restore the title)")
+        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
+                          source.page_of(segment.line_start))
+        text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
+        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, segment.layout, segment.message, text)])
     if segment.layout == "narrative":
         segment.parser_status, segment.message = "no_tables", "introduction without indicator tables"
         return ParsedSegment()

@@ -1,88 +1,58 @@
-"""Split a document into segments (one chamber's report each) and detect chamber, year, kind, layout.
+"""Split a document into segments (one chamber's report each) and detect chamber, year, kind and layout.
 
-A file can bundle several reports: the 2024 report of the merged Cremona-Mantova-Pavia chamber holds a
-joint introduction, the three former chambers' reports and an addendum. A segment starts at a title
-block ("Camera di Commercio" + a chamber name, next to a report title) or at an addendum heading.
-Everything is detected from the content, never from the file name or line numbers.
+A file can bundle several reports: the 2024 report of the merged Cremona-Mantova-Pavia chamber holds a joint
+introduction, the three former chambers' reports and an addendum. A segment starts at a title block ("Camera di
+Commercio" + a chamber's name, next to a report title) or at an addendum heading. Chambers are recognised by their
+names in the national registry (ccperf.extract.chambers); years and kinds by ccperf.extract.years. Everything is
+detected from the content, never from the file name or line numbers.
+
+What cannot be decided is a finding on the segment, never a silent guess: a chamber the registry does not know, a
+year no title or table states, a second layout family inside a segment (a title block that was missed: the part in
+the other layout becomes a segment of its own, under the chamber its text names, or is not read).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ccperf.extract.chambers import CHAMBER_WORDS, NameMatch, registry
 from ccperf.extract.detect import detect_layout_range
 from ccperf.extract.document import DocumentModel
-from ccperf.extract.text import JoinedLines, SourceText, fold_for_literals, search_folded
+from ccperf.extract.layouts import layout_named
+from ccperf.extract.text import JoinedLines, SourceText
+from ccperf.extract.years import HEAD_LINES, reference_year, report_kind
 from ccperf.model import Segment
 
-# A chamber name: capitalised words of 3+ letters ("Massa Carrara", "MANTOVA"), matched case-sensitively
-# even inside case-insensitive patterns so "Cremona alla data" stops at "Cremona".
-_NAME_WORD = r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’]{2,}"
-_NAME = rf"(?-i:{_NAME_WORD}(?:\s*[-–]\s*{_NAME_WORD}|\s+{_NAME_WORD})*)"
 _REPORT_TITLE = re.compile(
     r"relazione\s+sulla\s+performance|piano\s+(?:integrato\s+)?della\s+performance|"
     r"relazione\s+sulla\s+gestione|piano\s+integrato\s+di\s+attivit", re.I)
-_CHAMBER_ALONE = re.compile(r"^\s*(?:camera\s+di\s+commercio|cciaa)\s*$", re.I)
-_CHAMBER_WITH_NAME = re.compile(rf"^\s*(?:.*\bex\s+)?(?:camera\s+di\s+commercio|cciaa)\s+(?:di\s+)?(?P<name>{_NAME})\s*$",
-                                re.I)
-_BARE_NAME = re.compile(rf"^\s*(?P<name>{_NAME}|[A-ZÀ-Ý' ]{{3,}}(?:\s*[-–]\s*[A-ZÀ-Ý' ]{{3,}})*)\s*$")
-_ADDENDUM = re.compile(rf"^\s*addendum\b.*?(?:camera\s+di\s+commercio|cciaa)\s+(?:di\s+)?(?P<name>{_NAME})", re.I)
-_MENTION = re.compile(rf"(?:camera\s+di\s+commercio|cciaa)\s+(?:di\s+)?(?P<name>{_NAME})", re.I)
-_NOT_NAMES = {"industria", "artigianato", "agricoltura", "italiane", "italiana", "il", "la", "le", "del", "della",
-              "nell", "in", "e", "che", "per", "con"}
-# Names printed in more than one way.
-_ALIASES = {"massa carrara": "Massa-Carrara", "massa-carrara": "Massa-Carrara"}
-
-_YEAR_TITLE = re.compile(
-    r"(?:relazione\s+sulla\s+performance|piano\s+(?:integrato\s+)?della\s+performance|esercizio|anno)"
-    r"\s*(?:anno\s*)?((?:19|20)\d\d)\b", re.I)
-_YEAR_CODE = re.compile(r"\b((?:19|20)\d\d)_\d\d\b")
-_YEAR_ANY = re.compile(r"\b((?:19|20)\d\d)\b")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
-_KIND_PHRASES = (
-    (re.compile(r"relazione\s+sulla\s+gestione", re.I), "relazione_gestione"),
-    (re.compile(r"relazione\s+sulla\s+performance", re.I), "relazione_performance"),
-    (re.compile(r"piano\s+(?:integrato\s+)?della\s+performance", re.I), "piano_performance"),
-)
-_RESULT_CUES = re.compile(r"valore\s+raggiunto|obiettivo\s+conseguito|consuntivo|risultato\s+(?:raggiunto|conseguito)|"
-                          r"%\s*realizz", re.I)
-_HEAD_LINES = 60
-
-
-def canonical_chamber(name: str) -> str:
-    """"MASSA CARRARA" / "Massa – Carrara" → "Massa-Carrara"; "CREMONA - MANTOVA - PAVIA" → "Cremona-Mantova-Pavia"."""
-    parts = [p.strip() for p in re.split(r"\s*[-–]\s*", name.strip()) if p.strip()]
-    titled = ["-".join(w.capitalize() if w.isupper() or w.islower() else w for w in [p]) for p in parts]
-    titled = [" ".join(w.capitalize() if w.isupper() else w for w in p.split()) for p in titled]
-    joined = "-".join(titled)
-    return _ALIASES.get(joined.lower(), joined)
-
-
-def _clean_name(raw: str) -> str | None:
-    words = raw.split()
-    while words and words[-1].lower() in _NOT_NAMES:
-        words.pop()
-    if not words or words[0].lower() in _NOT_NAMES or len(words) > 5:
-        return None
-    return canonical_chamber(" ".join(words))
+_CHAMBER_ALONE = re.compile(rf"^\s*{CHAMBER_WORDS}\s*,?\s*(?:di|della|dell['’]|del)?\s*$", re.I)
+_CHAMBER_LINE = re.compile(rf"^\s*(?:.*\bex\s+)?{CHAMBER_WORDS}\b", re.I)
+_ADDENDUM = re.compile(rf"^\s*addendum\b.*?{CHAMBER_WORDS}", re.I)
+_TITLE_LINE_MAX = 240  # a title line naming a chamber, even in the long official form
+_WINDOW = 250  # lines: a segment is checked for a second layout family window by window
 
 
 @dataclass(frozen=True)
 class _Start:
     line: int  # 1-based line where the segment starts
-    chamber: str | None
+    name: NameMatch | None
     role: str  # report | addendum | preamble
 
+    @property
+    def chamber(self) -> str | None:
+        return self.name.name if self.name else None
 
-def _near_title(lines: tuple[str, ...], idx: int, before: int, after: int) -> bool:
+
+def _near_title(lines: Sequence[str], idx: int, before: int, after: int) -> bool:
     lo, hi = max(0, idx - before), min(len(lines), idx + after + 1)
     return any(_REPORT_TITLE.search(lines[i]) for i in range(lo, hi))
 
 
-def _title_block_start(lines: tuple[str, ...], idx: int) -> int:
+def _title_block_start(lines: Sequence[str], idx: int) -> int:
     """A title block begins at the report title just above it ("La Relazione ... – ex" / "CCIAA PAVIA")."""
     for back in (1, 2, 3):
         j = idx - back
@@ -93,101 +63,81 @@ def _title_block_start(lines: tuple[str, ...], idx: int) -> int:
     return idx
 
 
-def find_segment_starts(lines: tuple[str, ...], joined: JoinedLines | None = None) -> list[_Start]:
+def _title_name(lines: Sequence[str], idx: int) -> tuple[NameMatch | None, str]:
+    """The chamber a title line names, and the segment role it starts; (None, "") when it starts none."""
+    line = lines[idx]
+    reg = registry()
+    if _ADDENDUM.match(line):
+        names = reg.after_chamber_words(line)
+        return (names[0], "addendum") if names else (None, "")
+    if not _near_title(lines, idx, 4, 12):
+        return None, ""
+    if _CHAMBER_ALONE.match(line):  # "Camera di Commercio" ⏎ "MANTOVA" (the name may carry a title word)
+        following = next((lines[j] for j in range(idx + 1, min(len(lines), idx + 3)) if lines[j].strip()), "")
+        if following and len(following) <= 80:
+            stripped = following.strip()
+            match = reg.name_at(stripped, 0) or _unknown_title_name(stripped)
+            return match, "report"
+        return None, ""
+    if _CHAMBER_LINE.match(line):
+        names = reg.after_chamber_words(line)
+        return (names[0], "report") if names else (None, "")
+    return None, ""
+
+
+def _unknown_title_name(text: str) -> NameMatch | None:
+    """A name on a title line that the registry does not hold: capitalised words only (reported as unknown)."""
+    from ccperf.extract.chambers import tidy_unknown
+
+    if re.fullmatch(r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’ \-–]{2,60}", text) and tidy_unknown(text):
+        return NameMatch(None, text, 0, len(text))
+    return None
+
+
+def find_segment_starts(lines: Sequence[str], joined: JoinedLines | None = None) -> list[_Start]:
     starts: list[_Start] = []
-    # Every start line names the chamber ("Camera di Commercio ..." / "CCIAA"): only those lines are read.
+    # Every start line names a chamber ("Camera di Commercio ..." / "CCIAA"): only those lines are read.
     for idx in _chamber_lines(joined or JoinedLines(lines)):
         line = lines[idx]
-        if len(line) > 160 or "\t" in line:
+        if len(line) > _TITLE_LINE_MAX or "\t" in line:
             continue
-        name: str | None = None
-        role = "report"
-        if m := _ADDENDUM.match(line):
-            name, role = _clean_name(m.group("name")), "addendum"
-        elif _CHAMBER_ALONE.match(line) and _near_title(lines, idx, 4, 12):
-            following = [lines[j] for j in range(idx + 1, min(len(lines), idx + 3)) if lines[j].strip()]
-            if following and (nm := _BARE_NAME.match(following[0])) and len(following[0]) <= 60:
-                name = _clean_name(nm.group("name"))
-        elif (m := _CHAMBER_WITH_NAME.match(line)) and len(line) <= 80 and _near_title(lines, idx, 4, 12):
-            name = _clean_name(m.group("name"))
-        if not name:
+        name, role = _title_name(lines, idx)
+        if name is None:
             continue
-        begin = _title_block_start(lines, idx) if role == "report" else _title_block_start(lines, idx)
-        if role == "report" and "-" in name and len(name.split("-")) >= 3:
-            role = "preamble"  # a merged chamber's joint introduction ("CREMONA - MANTOVA - PAVIA")
-        if starts and starts[-1].chamber == name and starts[-1].role == role:
+        if role == "report" and name.chamber is not None and name.chamber.is_merged or \
+                role == "report" and name.chamber is None and "-" in name.name:
+            role = "preamble"  # a merged chamber's joint introduction, before its former chambers' reports
+        if starts and starts[-1].chamber == name.name and starts[-1].role == role:
             continue  # the same title repeated (cover page, then heading)
-        starts.append(_Start(begin + 1, name, role))
+        starts.append(_Start(_title_block_start(lines, idx) + 1, name, role))
+    # a merged chamber's title is a preamble only when its former chambers' reports follow
+    if not any(s.role == "report" for s in starts):
+        starts = [_Start(s.line, s.name, "report" if s.role == "preamble" else s.role) for s in starts]
     return starts
 
 
 def _chamber_lines(joined: JoinedLines) -> list[int]:
-    """Indexes of the lines naming a chamber ("camera" or "cciaa" in any case): what _ADDENDUM, _CHAMBER_ALONE,
-    _CHAMBER_WITH_NAME and _MENTION all need, so the other lines are never searched."""
-    return sorted({*joined.lines_with("camera", any_case=True), *joined.lines_with("cciaa", any_case=True)})
+    """Indexes of the lines that may name a chamber ("camera", "cciaa" or "c.c.i.a.a." in any case)."""
+    return sorted({*joined.lines_with("camera", any_case=True), *joined.lines_with("cciaa", any_case=True),
+                   *joined.lines_with("c.c.i.a.a", any_case=True)})
 
 
-def detect_chamber(lines: list[str]) -> str | None:
-    return _chamber_of(lines, _chamber_lines(JoinedLines(lines)))
-
-
-def _chamber_of(lines: Sequence[str], candidates: list[int]) -> str | None:
-    """The chamber most often named (_MENTION) in the candidate lines."""
+def _chamber_of(lines: Sequence[str], candidates: list[int]) -> NameMatch | None:
+    """The chamber most often named after "Camera di Commercio" in the candidate lines."""
     counts: Counter[str] = Counter()
+    first: dict[str, NameMatch] = {}
     for idx in candidates:
-        for m in _MENTION.finditer(lines[idx]):
-            name = _clean_name(m.group("name"))
-            if name:
-                counts[name] += 1
-    return counts.most_common(1)[0][0] if counts else None
+        for match in registry().after_chamber_words(lines[idx]):
+            counts[match.name] += 1
+            first.setdefault(match.name, match)
+    return first[counts.most_common(1)[0][0]] if counts else None
 
 
-def detect_year(lines: list[str]) -> int | None:
-    return _year_of(lines, "\n".join(lines))
-
-
-def _year_of(lines: Sequence[str], text: str) -> int | None:
-    """detect_year of `lines`, given them joined by "\\n" as `text`."""
-    head = " ".join(line.strip() for line in lines[:_HEAD_LINES] if line.strip())
-    if m := search_folded(_YEAR_TITLE, head, fold_for_literals(head)):
-        return int(m.group(1))
-    # Both patterns are bounded by \b on digits, so on the joined text they find exactly the matches of each line.
-    codes = Counter(m.group(1) for m in _year_codes(text))
-    if codes:
-        return int(codes.most_common(1)[0][0])
-    years = Counter(m.group(1) for m in _years(text))
-    return int(years.most_common(1)[0][0]) if years else None
-
-
-def _year_codes(text: str) -> Iterator[re.Match[str]]:
-    """_YEAR_CODE.finditer(text), looking only before each "_" (every match has one right after its year; matches
-    never overlap, as one cannot start inside a word); a regex scan of the whole text is far slower."""
-    pos = text.find("_", 4)
-    while pos >= 0:
-        if m := _YEAR_CODE.match(text, pos - 4):
-            yield m
-        pos = text.find("_", pos + 1)
-
-
-def _years(text: str) -> Iterator[re.Match[str]]:
-    """_YEAR_ANY.finditer(text), tried only where a quick scan finds 19dd/20dd: a match cannot start inside such
-    a run of digits (no word boundary there), so none is skipped."""
-    for candidate in _YEAR_DIGITS.finditer(text):
-        if m := _YEAR_ANY.match(text, candidate.start()):
-            yield m
-
-
-def detect_kind(lines: list[str]) -> str | None:
-    text = "\n".join(lines)
-    folded = fold_for_literals(text)  # the case-insensitive phrases are searched as case-sensitive twins on it
-    first: tuple[int, str] | None = None
-    for pattern, kind in _KIND_PHRASES:
-        m = search_folded(pattern, text, folded)
-        if m and (first is None or m.start() < first[0]):
-            first = (m.start(), kind)
-    if first:
-        return first[1]
-    return "relazione_performance" if search_folded(_RESULT_CUES, text, folded) else None
+def _findings(name: NameMatch | None) -> list[str]:
+    if name is not None and name.chamber is None:
+        return [f"unknown chamber {name.printed.strip()!r}: not in the chamber registry "
+                "(dbt_project/seeds/chamber_registry.csv); its rows keep the printed name"]
+    return []
 
 
 def split_segments(source: SourceText, model: DocumentModel | None = None) -> list[Segment]:
@@ -197,25 +147,25 @@ def split_segments(source: SourceText, model: DocumentModel | None = None) -> li
     joined = JoinedLines(lines)  # indexed once for all segments
     starts = find_segment_starts(lines, joined)
     if len({(s.chamber, s.role) for s in starts}) <= 1:
-        starts = [_Start(1, starts[0].chamber if starts else None, "report")]
+        starts = [_Start(1, starts[0].name if starts else None, "report")]
     elif starts[0].line > 1:
-        first = starts[0]
-        starts[0] = _Start(1, first.chamber, first.role)
-    segments: list[Segment] = []
-    doc_year: list[int | None] = []  # the document's year, read only when a segment has none
-
-    def year_of_document() -> int | None:
-        if not doc_year:
-            doc_year.append(_year_of(lines, joined.text))
-        return doc_year[0]
-
-    doc_kind = detect_kind(list(lines[:_HEAD_LINES * 4]))
+        starts[0] = _Start(1, starts[0].name, starts[0].role)
+    starts = _split_at_layout_changes(lines, joined, starts)
+    doc_year = reference_year(lines, joined.text)
+    doc_kind = report_kind(lines[:HEAD_LINES * 4])
     chamber_lines = _chamber_lines(joined)
+    segments: list[Segment] = []
     for i, start in enumerate(starts):
         end = starts[i + 1].line - 1 if i + 1 < len(starts) else len(lines)
         lo = start.line - 1
-        seg_lines = list(lines[lo:end])
-        chamber = start.chamber or _chamber_of(lines, joined.in_range(chamber_lines, lo, end))
+        seg_lines = lines[lo:end]
+        name = start.name or _chamber_of(lines, joined.in_range(chamber_lines, lo, end))
+        year = reference_year(seg_lines)
+        if year.year is None:
+            year = doc_year
+        findings = _findings(name)
+        if year.year is None:
+            findings.append(f"reference year not decided ({year.detail}): set it in manifest.toml")
         layout = detect_layout_range(joined, lo, end)
         segments.append(Segment(
             document_sha256=source.sha256,
@@ -223,10 +173,58 @@ def split_segments(source: SourceText, model: DocumentModel | None = None) -> li
             segment_index=i,
             line_start=start.line,
             line_end=end,
-            chamber_name=chamber,
-            year=_year_of(seg_lines, "\n".join(seg_lines)) or year_of_document(),
-            doc_kind=(detect_kind(seg_lines[:_HEAD_LINES]) or doc_kind) if start.role != "addendum" else doc_kind,
+            chamber_name=name.name if name else None,
+            year=year.year,
+            doc_kind=(report_kind(seg_lines[:HEAD_LINES]) or doc_kind) if start.role != "addendum" else doc_kind,
             layout=layout or ("narrative" if start.role == "preamble" else "unknown"),
             role=start.role,
+            findings="; ".join(findings) or None,
         ))
     return segments
+
+
+# -- a second layout family inside a segment --------------------------------------------------------------------
+def _split_at_layout_changes(lines: Sequence[str], joined: JoinedLines, starts: list[_Start]) -> list[_Start]:
+    """Where a segment holds two layout families in different parts (a chamber's title block that was not
+    recognised), the part in the second family starts a segment of its own. Its chamber is the one its text names
+    after "Camera di Commercio"; when none is named the part keeps no chamber and is reported."""
+    out: list[_Start] = []
+    for i, start in enumerate(starts):
+        out.append(start)
+        end = starts[i + 1].line - 1 if i + 1 < len(starts) else len(lines)
+        change = _layout_change(joined, start.line - 1, end)
+        if change is None:
+            continue
+        names = _chamber_of(lines, joined.in_range(_chamber_lines(joined), change, end))
+        role = "report" if start.role != "addendum" else "addendum"
+        out.append(_Start(change + 1, names, role if names else "unattributed"))
+    return out
+
+
+def _layout_change(joined: JoinedLines, lo: int, hi: int) -> int | None:
+    """The first line (0-based) of the part of lines lo..hi-1 printed in another layout family than the part
+    before it, when each part spans at least two windows; None when the segment has one family."""
+    families: list[tuple[int, str | None]] = []
+    for a in range(lo, hi, _WINDOW):
+        families.append((a, detect_layout_range(joined, a, min(a + _WINDOW, hi))))
+    known = [(a, f) for a, f in families if f is not None]
+    for k in range(2, len(known) - 1):
+        before, after = {f for _, f in known[:k]}, {f for _, f in known[k:]}
+        if len(before) == 1 and len(after) == 1 and before != after:
+            return _boundary(joined, known[k - 1][0], min(known[k][0] + _WINDOW, hi), *before, *after)
+    return None
+
+
+def _boundary(joined: JoinedLines, lo: int, hi: int, old: str, new: str) -> int:
+    """Where the new family starts between lines lo and hi: right after the old family's last signature line that
+    comes before the new family's first one."""
+
+    def hits(name: str) -> list[int]:
+        layout = layout_named(name)
+        signatures = layout.signatures if layout else ()
+        return [i for i in range(lo, hi) if any(sig.search(joined.lines[i]) for sig in signatures)]
+
+    new_hits = hits(new)
+    first_new = new_hits[0] if new_hits else lo
+    old_before = [i for i in hits(old) if i < first_new]
+    return old_before[-1] + 1 if old_before else first_new

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ccperf.extract.segment import canonical_chamber, split_segments
+from ccperf.extract.chambers import registry
+from ccperf.extract.segment import split_segments
 from ccperf.extract.text import read_source, source_from_bytes
 from tests.conftest import MANTOVA_FILE, RAW_DIR
 
@@ -17,10 +18,10 @@ def test_the_merged_2024_report_splits_into_its_parts() -> None:
     segments = split_segments(read_source(RAW_DIR / MANTOVA_FILE))
     assert [(s.chamber_name, s.role, s.layout) for s in segments] == [
         ("Cremona-Mantova-Pavia", "preamble", "narrative"),
-        ("Cremona", "report", "cremona_tabular"),
+        ("Cremona", "report", "area_objective_tables"),
         ("Mantova", "report", "integra"),
-        ("Pavia", "report", "pavia_bsc"),
-        ("Cremona", "addendum", "cremona_tabular"),
+        ("Pavia", "report", "scorecard_carried_cells"),
+        ("Cremona", "addendum", "area_objective_tables"),
     ]
     assert all(s.year == 2024 and s.doc_kind == "relazione_performance" for s in segments)
     # contiguous and covering the whole file
@@ -62,4 +63,4 @@ def test_text_without_a_known_layout_is_reported_as_unknown() -> None:
     ("CREMONA - MANTOVA - PAVIA", "Cremona-Mantova-Pavia"), ("Reggio Emilia", "Reggio Emilia"),
 ])
 def test_canonical_chamber_names(printed: str, canonical: str) -> None:
-    assert canonical_chamber(printed) == canonical
+    assert registry().named(printed).short_name == canonical
