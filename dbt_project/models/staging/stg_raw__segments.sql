@@ -10,5 +10,6 @@ select
     layout,
     role as segment_role,
     parser_status,
-    message
+    message,
+    findings
 from {{ source('raw', 'segments') }}
