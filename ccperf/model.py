@@ -142,6 +142,8 @@ class Reading:
     objective_line: int | None = None  # source_line of its Objective row (set by the extractor when omitted)
     line_end: int | None = None
     notes: str | None = None
+    extraction_method: str = "layout"  # layout (a parser of its layout family) | generic (the generic table reader)
+    confidence: float | None = None  # generic readings: 0-1, under 0.6 they wait for review; None for layout
 
 
 @dataclass
