@@ -9,9 +9,9 @@ from __future__ import annotations
 from ccperf.extract.layouts.area_objective_tables import AreaObjectiveTables
 from ccperf.extract.layouts.brescia_plan import BresciaPlan
 from ccperf.extract.layouts.cremona_wrapped import CremonaWrapped
-from ccperf.extract.layouts.gestione_missions import GestioneMissions
 from ccperf.extract.layouts.integra import Integra
 from ccperf.extract.layouts.massa_tree import MassaTree
+from ccperf.extract.layouts.mission_prose import MissionProse
 from ccperf.extract.layouts.scorecard_carried_cells import ScorecardCarriedCells
 from ccperf.extract.parser import LayoutParser
 
@@ -19,7 +19,7 @@ LAYOUTS: tuple[type[LayoutParser], ...] = (
     BresciaPlan,
     AreaObjectiveTables,
     CremonaWrapped,
-    GestioneMissions,
+    MissionProse,
     Integra,
     MassaTree,
     ScorecardCarriedCells,

@@ -1,4 +1,4 @@
-"""gestione_missions: the Relazione sulla gestione e sui risultati (narrative by Missione, results in prose).
+"""mission_prose: the Relazione sulla gestione e sui risultati (narrative by Missione, results in prose).
 
 Checks the real document against the labelled sample, then each hard case on a small excerpt of the real text.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ccperf.extract.extractor import extract_file
-from ccperf.extract.layouts.gestione_missions import parse
+from ccperf.extract.layouts.mission_prose import parse
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
@@ -32,7 +32,7 @@ def result():
 
 
 def _segment(lines: tuple[str, ...], chamber: str = "Cremona", year: int = 2022) -> Segment:
-    return Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_gestione", "gestione_missions")
+    return Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_gestione", "mission_prose")
 
 
 PAGE_TOP = "<page>"  # a printed line that starts a page: no blank line before it
@@ -73,7 +73,7 @@ def reading(parsed: ParsedSegment, value: float) -> Reading:
 # -- the real document -------------------------------------------------------------------------------------------
 def test_segment_uses_this_layout(result):
     assert [(s.layout, s.chamber_name, s.year, s.doc_kind, s.parser_status) for s in result.segments] == [
-        ("gestione_missions", "Cremona", 2022, "relazione_gestione", "parsed")]
+        ("mission_prose", "Cremona", 2022, "relazione_gestione", "parsed")]
     assert result.quarantined == []
 
 
