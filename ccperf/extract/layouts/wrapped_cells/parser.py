@@ -88,7 +88,7 @@ class WrappedCells(LayoutParser):
         m = area or w.OBJECTIVE.match(head.text)
         assert m is not None
         code = m.group("code")
-        printed_level = None if area else w.OBJECTIVE_LEVELS[m.group("kind").replace(" ", "").lower()]
+        printed_level = None if area else w.OBJECTIVE_LEVELS["".join(m.group("kind").split()).lower()]
         parts = code.split("_")
         depth = len(parts) - 1  # parts after the year
         level = "area" if printed_level is None or depth <= 1 else "strategic" if depth == 2 else "operational"
@@ -97,8 +97,9 @@ class WrappedCells(LayoutParser):
         if printed_level is not None and printed_level != level:
             notes.append(f"header printed as '{collapse(head.text)}' but {code} is a {len(parts)}-part code: "
                          f"level {level} taken from the code (document mislabel)")
-        objective = self.objective(head.number, code, level, title, parent_code="_".join(parts[:-1]) if depth >= 2
-                                   else None, mission_code=mission, notes="; ".join(notes) or None)
+        parent = "_".join(parts[:-1]) if depth >= 2 else None
+        objective = self.objective(head.number, code, level, title, parent_code=parent, mission_code=mission,
+                                   notes="; ".join(notes) or None)
         self.codes[code] = objective
         self.rows_by_objective.setdefault(code, [])
         self.out.objectives.append(objective)

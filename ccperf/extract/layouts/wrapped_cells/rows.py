@@ -45,9 +45,13 @@ class RowLines:
         return joined(self.description) if self.description else self.tipo.prefix
 
     @property
+    def printed(self) -> list[Printed]:
+        """Its lines from the Tipo on."""
+        return [*self.tipo_lines, *self.cells, *([self.status] if self.status else []), *self.remarks]
+
+    @property
     def last_line(self) -> int:
-        parts = [*self.tipo_lines, *self.cells, *([self.status] if self.status else []), *self.remarks]
-        return max(p.number for p in parts)
+        return max(p.number for p in self.printed)
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,8 @@ def split_rows(lines: Sequence[Printed], anchors: Sequence[TipoMatch]) -> tuple[
         if tipo.prefix or row.description:
             rows.append(row)
         else:
-            stray.append(Stray([*row.tipo_lines, *row.cells, *([row.status] if row.status else []), *row.remarks],
-                               "indicator row without a description"))
+            stray.append(Stray(row.printed, "indicator row without a description (no status line or blank line "
+                               "marks where the row before ends)" if k else "indicator row without a description"))
     return rows, stray
 
 

@@ -17,7 +17,7 @@ def _spaced(words: tuple[str, ...]) -> str:
 
 _CODE = r"(?P<code>\d{4}(?:_\d+)+)"  # year_area[_strategic[_operational]]
 AREA = re.compile(rf"^\s*(?:{_spaced(PROFILE.words('area_header'))})\s+{_CODE}\s*$")
-OBJECTIVE_LEVELS = {re.sub(r"\s+", "", k).lower(): v for k, v in PROFILE.table("objective_headers").items()}
+OBJECTIVE_LEVELS = {"".join(k.split()).lower(): v for k, v in PROFILE.table("objective_headers").items()}
 OBJECTIVE = re.compile(rf"^\s*(?P<kind>{_spaced(PROFILE.words('objective_headers'))})\s+{_CODE}\s*$")
 MISSION = re.compile(rf"^\s*(?:{PROFILE.alternation('mission_heading')})\s+(?P<code>\d{{2,3}})\s*:")
 TABLE_HEADING = PROFILE.pattern("table_heading", r"^\s*{}\s*$", 0)
