@@ -48,10 +48,8 @@ AMOUNT_NAME_NOISE = FUNCTION_WORDS | set(MONTHS) | set(PROFILE.words("amount_nam
 
 def signatures() -> tuple[re.Pattern[str], ...]:
     """Detection: the section headers and the column header wrapped over lines, never tab-separated."""
-    header_lines = PROFILE.words("column_header_lines")
     return (
         re.compile(rf"^(?:{_spaced(PROFILE.words('objective_headers'))}) +\d{{4}}_\d{{2}}[\d_]* *$"),
-        re.compile(rf"^{re.escape(header_lines[0])} *$"),
         re.compile(rf"^(?:{_spaced(PROFILE.words('area_header'))}) +\d{{4}}_\d{{2}} *$"),
-        re.compile(rf"^{re.escape(header_lines[2])} *$"),
+        *(re.compile(rf"^{re.escape(line)} *$") for line in PROFILE.words("detect_header_lines")),
     )
