@@ -368,3 +368,62 @@ _UNIT_NAME = re.compile(r"^(?:giorni|gg\.?|%|percentuale|n\.|numero|euro|€|ore
 def is_unit_name(cell: str) -> bool:
     """A cell that names a unit of measure: "Giorni", "%", "Numero", "euro"."""
     return bool(_UNIT_NAME.match(cell))
+
+
+# -- a measure opening a cell, sums of money, the year of a short date ----------------------------------------------
+# A cell's leading measure: operator, number, unit as printed ("<= 5gg", ">=80%", "4 giorni"). A number glued to "/"
+# or to more digits is a date or a code, not a measure ("14/7/2020").
+_OPENING_MEASURE = re.compile(
+    r"^(?P<op>[<>]\s*=?|=\s*[<>]|[≥≤=])?\s*(?P<num>[+\-−]?\d[\d.,]*)(?![\d/])"
+    r"(?:\s*(?P<unit>%|gg\b\.?|giorni\b|ore\b|mesi\b))?")
+
+
+def split_measure(text: str) -> tuple[Measure, str] | None:
+    """The measure a cell opens with and the text after it: "<=20 giorni 4 giorni Modalità" → (Measure("<=20
+    giorni", 20.0, "<=", "giorni"), "4 giorni Modalità"). Its unit is kept as printed ("gg", "giorni"), unlike
+    parse_measure's; None when the text does not open with a number."""
+    s = text.strip()
+    m = _OPENING_MEASURE.match(s)
+    value = parse_number(m.group("num")) if m else None
+    if m is None or value is None:
+        return None
+    operator = parse_operator(m.group("op"))[0] if m.group("op") else None
+    unit = m.group("unit").rstrip(".") if m.group("unit") else None
+    return Measure(collapse(m.group(0)), value, operator, unit), s[m.end():].strip()
+
+
+# A sum of money: "€ 2.720.771,87", "euro 375.000,00", "€ 60mila" ("mila" after the number counts thousands).
+_AMOUNT = re.compile(r"(?:€|\beuro\b)\s*(?P<num>\d[\d.]*(?:,\d+)?)(?P<thousands>\s*mila\b)?", re.I)
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    start: int  # where the currency sign starts
+    number_start: int  # where the number starts (the sign may end the line before it)
+    end: int
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every sum of money in a text; numbers that do not parse ("€ 2.5000.000") are left out."""
+    if "€" not in text and "euro" not in text.lower():
+        return []  # most texts name no money: skip the scan
+    out = []
+    for m in _AMOUNT.finditer(text):
+        value = parse_number(m.group("num").rstrip("."))
+        if value is not None:
+            out.append(Amount(value * 1000 if m.group("thousands") else value, m.start(), m.start("num"), m.end()))
+    return out
+
+
+_SHORT_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
+
+
+def date_year(text: str) -> int | None:
+    """The year of the first day/month/year date in a text, a two-digit year read as 20YY: "Al 31/12/13:" → 2013,
+    "31/12/2020" → 2020."""
+    m = _SHORT_DATE.search(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    return 2000 + year if year < 100 else year
