@@ -427,3 +427,32 @@ def date_year(text: str) -> int | None:
         return None
     year = int(m.group(1))
     return 2000 + year if year < 100 else year
+
+
+def reported_value(raw: str | None, year: int | None = None) -> Measure:
+    """A result cell read as the value it reports for `year`: the result after "=" of a printed computation
+    ("3.441/24.846*100=13,84%" → 13.84); of several values, the first not dated to another year ("32,09% al
+    31/12/2023, il dato stimato è pari al 29,45%" → 29.45 for 2024); a cell whose values are all dated to other
+    years reports none for this one ("134,44% al 31.12.2023" → no value for 2024)."""
+    measure = parse_measure(raw)
+    if measure.raw is None:
+        return measure
+    text = measure.raw
+    if (result := formula_result(text)) is not None:
+        return Measure(text, result, measure.operator, measure.unit)
+    if year is None:
+        return measure
+    masked = mask_dates(text)
+    values = []
+    for value, _, end in find_numbers(masked):
+        if "#" in masked[max(0, end - 1):end + 1] or is_year(masked[max(0, end - 4):end]):
+            continue  # a date or a year is not a value
+        period = period_after(text[end:])
+        values.append((value, period is not None and period[0] != year, end))
+    if not values or not values[0][1]:
+        return measure
+    undated = [(value, end) for value, dated, end in values if not dated]
+    if not undated:
+        return Measure(text, None, measure.operator, measure.unit)
+    value, end = undated[0]
+    return Measure(text, value, measure.operator, parse_unit(text[end:]) or measure.unit)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from ccperf.extract.document import Line
 from ccperf.extract.linking import link_restatements, normalise_name
-from ccperf.extract.numbers import parse_measure, parse_number
+from ccperf.extract.numbers import parse_measure, parse_number, reported_value
 from ccperf.extract.parser import LayoutParser
 from ccperf.extract.profiles import Profile
 from ccperf.extract.vocab import parse_status
@@ -112,7 +112,7 @@ class GenericTables(LayoutParser):
             if len(filled) >= 2 and (header := self._header(line)):
                 self.header, self.last = header, None
                 continue
-            if len(filled) == 2 and (level := self.vocabulary.heading_level(filled[0])) is not None:
+            if len(filled) >= 2 and (level := self.vocabulary.heading_level(filled[0])) is not None:
                 self._heading(line.number, filled[1], level, keyed=True)  # "Obiettivo strategico⇥OS 1.1 - ..."
                 continue
             if len(filled) == 2 and self.vocabulary.role_of(filled[0]) == "indicator":
@@ -128,7 +128,7 @@ class GenericTables(LayoutParser):
         roles = [self.vocabulary.role_of(text) for text in line.texts]
         named = set(roles) - {None}
         has_name = "indicator" in named or "objective" in named or self.named is not None
-        if has_name and named & {"target", "actual"} and sum(r is not None for r in roles) >= len(line.filled) - 1:
+        if has_name and named & {"target", "actual"} and sum(r is not None for r in roles) >= 0.6 * len(line.filled):
             return _Header(line.number, line.region, _trimmed(roles, line.texts), self.named)
         return None
 
@@ -177,10 +177,11 @@ class GenericTables(LayoutParser):
         if cells is None:
             return
         name = cells.get("indicator", "") or self.header.name or ""
-        target, actual = parse_measure(cells.get("target")), parse_measure(cells.get("actual"))
+        target = parse_measure(cells.get("target"))
+        actual = reported_value(cells.get("actual"), self.segment.year)
         objective_cell = cells.get("objective", "")
-        if not name and not target.raw and not actual.raw:
-            return  # a heading or a wrapped cell's rest
+        if (not name and not target.raw and not actual.raw) or self.vocabulary.role_of(name):
+            return  # a heading, a wrapped cell's rest, or a key row ("Descrizione⇥...", "Risultato ...⇥96 %")
         if not name:
             name, objective_cell = objective_cell, ""
         if not name or (target.raw is None and actual.raw is None):
@@ -239,16 +240,41 @@ def _trimmed(roles: list[str | None], texts: list[str]) -> list[str | None]:
 
 
 def _place(header: _Header, line: Line) -> tuple[dict[str, str] | None, bool]:
-    """The row's cells by role: by index when the row has the header's width; aligned from the right when it has
-    more cells (its extra leading cells carry a code down); from the left when it has fewer."""
+    """The row's cells by role. A row as wide as its header is read by index; a wider or narrower one is aligned
+    from the left or from the right (lead cells carried down and left empty, or a last column missing), whichever
+    puts values under the value columns and words under the name columns."""
     texts = list(line.texts)
     while texts and not texts[-1]:
         texts.pop()
     roles = header.roles
     if len(texts) < 2:
         return None, False
-    by_count = len(texts) != len(roles)
-    offset = len(texts) - len(roles) if len(texts) > len(roles) else 0
+    if len(texts) == len(roles):
+        return _cells(texts, roles, 0), False
+    offsets = {0, len(texts) - len(roles)}
+    best = max(sorted(offsets), key=lambda offset: _fit(texts, roles, offset))
+    return _cells(texts, roles, best), True
+
+
+_VALUE_ROLES = frozenset({"target", "actual", "achievement", "weight", "baseline"})
+
+
+def _fit(texts: list[str], roles: list[str | None], offset: int) -> int:
+    """How well cells sit under roles: values under value columns, words under name columns."""
+    fit = 0
+    for i, text in enumerate(texts):
+        j = i - offset
+        role = roles[j] if 0 <= j < len(roles) else None
+        if not text or role is None:
+            continue
+        if role in _VALUE_ROLES:
+            fit += 1 if parse_measure(text).value is not None else -1
+        elif role in ("indicator", "objective"):
+            fit += 1 if sum(c.isalpha() for c in text) >= 4 else -1
+    return fit
+
+
+def _cells(texts: list[str], roles: list[str | None], offset: int) -> dict[str, str]:
     cells: dict[str, str] = {}
     for i, text in enumerate(texts):
         j = i - offset
@@ -264,13 +290,13 @@ def _place(header: _Header, line: Line) -> tuple[dict[str, str] | None, bool]:
                 cells[role] = text  # strategic, then operational objective: the row belongs to the last
             continue
         cells[role] = text
-    return cells, by_count
+    return cells
 
 
 def _confidence(name: str, target, actual, placed_by_count: bool) -> float:
     score = 1.0
     if actual.value is None:
-        score -= 0.25 if actual.raw else 0.35
+        score -= 0.15 if actual.raw else 0.35  # a result in words (a qualitative indicator) is still a result
     if target.value is None:
         score -= 0.1 if target.raw else 0.2
     if placed_by_count:
