@@ -112,7 +112,7 @@ class GenericTables(LayoutParser):
             if len(filled) >= 2 and (header := self._header(line)):
                 self.header, self.last = header, None
                 continue
-            if len(filled) >= 2 and (level := self.vocabulary.heading_level(filled[0])) is not None:
+            if len(filled) == 2 and (level := self.vocabulary.heading_level(filled[0])) is not None:
                 self._heading(line.number, filled[1], level, keyed=True)  # "Obiettivo strategico⇥OS 1.1 - ..."
                 continue
             if len(filled) == 2 and self.vocabulary.role_of(filled[0]) == "indicator":
@@ -180,7 +180,7 @@ class GenericTables(LayoutParser):
         target = parse_measure(cells.get("target"))
         actual = reported_value(cells.get("actual"), self.segment.year)
         objective_cell = cells.get("objective", "")
-        if (not name and not target.raw and not actual.raw) or self.vocabulary.role_of(name):
+        if (not name and not target.raw and not actual.raw) or (len(name) <= 32 and self.vocabulary.role_of(name)):
             return  # a heading, a wrapped cell's rest, or a key row ("Descrizione⇥...", "Risultato ...⇥96 %")
         if not name:
             name, objective_cell = objective_cell, ""
