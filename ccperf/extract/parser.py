@@ -87,6 +87,16 @@ class LayoutParser:
         """The layout's vocabulary (ccperf/extract/profiles/<name>.toml, plus any user profile)."""
         return load_profile(cls.name)
 
+    @classmethod
+    def header_roles(cls) -> frozenset[tuple[str, ...]]:
+        """The column roles (as the generic reader names them) of the headers of this layout's tables, from its
+        profile's `header_roles`; a table under another header is read by the generic reader instead. Empty: the
+        layout's tables are not checked (text layouts print no header row)."""
+        profile = cls.profile()
+        if "header_roles" not in profile.entries:
+            return frozenset()
+        return frozenset(tuple(w.strip() for w in roles.split(",")) for roles in profile.words("header_roles"))
+
     # -- the run template ------------------------------------------------------------------------------------
     def run(self) -> ParsedSegment:
         self.read()
