@@ -190,7 +190,7 @@ def test_altered_copy_shifts_lines_and_values(source: SourceText, segment: Segme
 def _values(pre: list[str], header: list[str], rows: list[str]) -> card_values.BlockValues:
     number = iter(range(1, 1000))
     return card_values.read_values([Line(next(number), t) for t in pre], [Line(next(number), t) for t in header],
-                              [Line(next(number), t) for t in rows])
+                                   [Line(next(number), t) for t in rows])
 
 
 def test_short_row_broken_header() -> None:
@@ -328,8 +328,8 @@ def test_small_card_and_quarantine() -> None:
 
 
 # -- other converters: aligned columns, no blank lines, page breaks ------------------------------------------
-# The card above as `pdftotext -layout` prints it: runs of spaces between the cells, justified prose with double
-# spaces, no blank lines; the revised-target column wraps its header over three lines.
+# A card as `pdftotext -layout` prints it: runs of spaces between the cells, justified prose with double spaces,
+# no blank lines; the revised-target column wraps its header over three lines.
 CARD_ALIGNED = """ OBIETTIVO OPERATIVO 9.2
 REVISIONE  DEI  PROCESSI  DI  PROVA
 Peso dell'obiettivo dirigenziale              Peso:   45%
