@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ccperf.extract.layouts.plan_cards.words import (
     BASELINE_MARKERS,
@@ -36,9 +35,9 @@ _PLACEHOLDER = re.compile(r"^(?:-+|/{2,})$")  # "-", "-------", "//": a cell wit
 _GLUE = re.compile(r"(?<=[^\W\d_])(?=\d)")  # "posizioni1.200", "almeno12.000": a word glued to a number
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
-_MARKERS_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
-for _marker in sorted(BASELINE_MARKERS, key=len, reverse=True):
-    _MARKERS_BY_FIRST[_marker[0]] = (*_MARKERS_BY_FIRST.get(_marker[0], ()), _marker)
+# Baseline markers by their first word, the longest first ("nuova attività" before a one-word marker).
+_MARKERS_BY_FIRST = {first: tuple(m for m in sorted(BASELINE_MARKERS, key=len, reverse=True) if m[0] == first)
+                     for first in {m[0] for m in BASELINE_MARKERS}}
 
 EMPTY = Measure(None, None, None, None)
 
@@ -68,14 +67,12 @@ class Cell:
         return self.raw.split()[0].lower()
 
 
-@lru_cache(maxsize=4096)
 def is_number(token: str) -> bool:
     """A token printed as one number, maybe a percentage or an amount in euro ("25,00%", "€ 300", "-2,00%")."""
     body = token.removeprefix("€ ")
     return NUMBER_RE.fullmatch(body[:-1] if body.endswith("%") else body) is not None
 
 
-@lru_cache(maxsize=512)
 def _operator_word(word: str) -> str | None:
     """The comparison a word states on its own ("almeno" → ">=")."""
     operator, rest = parse_operator(word)
