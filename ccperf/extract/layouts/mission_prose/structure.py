@@ -165,15 +165,16 @@ class Structure:
             return i
         if len(core) > HEADING_WIDTH or _HEADING_END.search(core):
             return i
-        # a page top prints no blank line before its first line
-        page_break = (prev.number if prev is not None else 0) == line.number - 1
+        # where blank lines separate the printed lines, a page top prints none before its first line
+        page_break = self.parser.usual_gap > 0 and (prev.number if prev is not None else 0) == line.number - 1
         if not (bullet or page_break or self.after_sentence(prev)):
             return i
         if not (bullet or page_break) and i + 1 < len(body):
             # a short first line of a paragraph continues in lower case on the next line; a title does not
             nxt = body[i + 1]
             following = nxt.text.strip()
-            if following[:1].islower() and nxt.number - line.number < 4 and len(following) > HEADING_LINE_WIDTH:
+            if following[:1].islower() and len(following) > HEADING_LINE_WIDTH and \
+                    self.parser.blank_lines_between(line.number, nxt.number) <= self.parser.usual_gap + 1:
                 return i
         j = self.heading_end(body, i)
         parts = [core] + [body[k].text.strip() for k in range(i + 1, j)]
