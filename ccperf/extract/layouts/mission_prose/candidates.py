@@ -34,7 +34,7 @@ _COMPARISON = profile_regex("prior_year", "comparison")
 _YEAR_MENTION = profile_regex("prior_year", "mention")
 _COMMA_NUMBER = re.compile(r",\s+\d")
 _MEASURES = PROFILE.table("measure_words")
-_AVERAGE_TIME_WORD, _NONE_ADMITTED_WORD, _TOTAL_WORD = (leading_word(p) for p in (_AVERAGE_TIME, _NONE_ADMITTED, _TOTAL))
+_AVERAGE_TIME_WORD, _NONE_ADMITTED_WORD, _TOTAL_WORD = map(leading_word, (_AVERAGE_TIME, _NONE_ADMITTED, _TOTAL))
 
 
 @dataclass(slots=True)

@@ -19,7 +19,9 @@ counted noun, an amount granted, a share: counts.py and candidates.py, named by 
 tables and lists (tables.py, lists.py), with objective_level "area" and the mission code. Allocations, grants the
 chamber itself obtained, values of other years and requirements ("almeno sei incontri") are no readings; a
 prior-year value printed next to a result is its baseline. The introduction before the first mission states
-staff and fee facts (stated.py). The words of the layout are in profiles/mission_prose.toml.
+staff and fee facts (stated.py). The converter seen prints a blank line after every line but the last of a page;
+distances are counted in printed lines and blank lines against the document's usual spacing, so other spacings
+read the same. The words of the layout are in profiles/mission_prose.toml.
 """
 
 from __future__ import annotations

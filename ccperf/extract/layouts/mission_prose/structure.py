@@ -205,7 +205,7 @@ class Structure:
         return j
 
     def programme(self, mission: Mission, body: list[Line], i: int, m: re.Match[str]) -> int:
-        """"Programma “Promozione e attuazione di ...”." (wrapped over up to 5 lines), with its amount if printed."""
+        """"Programma “Promozione e attuazione di ...”." (over up to 5 lines), with its amount if printed."""
         parser, number = self.parser, body[i].number
         parts = [m.group("rest1") or m.group("rest2") or ""]
         j = i

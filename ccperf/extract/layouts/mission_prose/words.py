@@ -125,7 +125,8 @@ def has_count(text: str) -> bool:
     folded = fold_for_literals(text)  # the case-insensitive patterns run as case-sensitive twins on it
     for start, digits, end in number_tokens(text, folded):
         rest = text[end:].lstrip()
-        if start != digits or match_folded(NOUN_RE, rest, folded[len(text) - len(rest):] if folded is not None else None):
+        folded_rest = folded[len(text) - len(rest):] if folded is not None else None
+        if start != digits or match_folded(NOUN_RE, rest, folded_rest):
             return True
     return search_folded(_N_NUMBER, text, folded) is not None
 
