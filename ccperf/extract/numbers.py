@@ -121,6 +121,11 @@ def parse_operator(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# Words a quantity is printed after ("almeno 300", "oltre il 40%", "n. 5"): a phrase goes on after them.
+QUANTITY_LEADS: frozenset[str] = frozenset({"almeno", "oltre", "fino", "entro", "pari", "circa", "minimo", "massimo",
+                                            "n.", "nr.", "n°"})
+
+
 _UNITS = (
     (re.compile(r"^%"), "%"),
     (re.compile(r"^(?:€|eur(?:o)?\b)", re.I), "EUR"),

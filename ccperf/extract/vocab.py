@@ -33,6 +33,15 @@ LINKING_PREPOSITIONS: frozenset[str] = frozenset({
     "di", "de", "del", "dell", "della", "delle", "dei", "degli", "al", "all", "alla", "alle", "ai", "agli"})
 # Abbreviations printed with a final dot that does not end a sentence ("art. 3", "ecc.", "Servimpresa S.c.a.r.l.").
 ABBREVIATIONS: frozenset[str] = frozenset({"art", "ecc", "pag", "cfr", "es", "ss", "spa", "srl", "scarl"})
+# Articles and prepositions (simple, and joined with an article): a phrase goes on after them ("almeno del 95%",
+# "sul Quality Check"), where after a conjunction ("e", "o") a new item may start.
+ARTICLES_AND_PREPOSITIONS: frozenset[str] = frozenset({
+    "il", "lo", "la", "l", "i", "gli", "le", "un", "una", "uno", "di", "a", "ad", "da", "in", "con", "su", "per", "tra",
+    "fra", "de", "del", "dello", "della", "dell", "dei", "degli", "delle", "al", "allo", "alla", "all", "ai", "agli",
+    "alle", "dal", "dallo", "dalla", "dall", "dai", "dagli", "dalle", "nel", "nello", "nella", "nell", "nei", "negli",
+    "nelle", "sul", "sullo", "sulla", "sull", "sui", "sugli", "sulle", "col", "coi"})
+# A yes/no answer printed as a cell or a target ("sì", "si" without its accent, "no").
+YES_NO: frozenset[str] = frozenset({"sì", "si", "no"})
 
 _IN_PROGRESS = re.compile(r"in\s+corso\s+di", re.I)
 # Outcomes as counts and notes state them, singular or plural ("N. 22 raggiunti", "N. 2 non valutabili").

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ccperf.extract.extractor import extract_file
+from ccperf.extract.extractor import extract_file, extract_source
 from ccperf.extract.layouts.mission_prose import parse
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
+from tests.variants import make_variant
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "data" / "raw" / "002_4c02911812a27649.txt"
@@ -510,3 +511,21 @@ def test_table_printed_as_tab_cells_and_prose_with_html_fragments():
         (21, "c) Bandi di contributo - N. imprese ammesse", "19", 19.0, "summary"),
         (21, "c) Bandi di contributo - Importi concessi", "€ 199.286,10€", 199286.1, "summary")]
     assert tabbed.quarantined == []
+
+
+@pytest.mark.parametrize("kind", ["converted", "no_blanks"])
+def test_names_and_restatements_do_not_depend_on_blank_lines(result, kind):
+    """Restatements are measured in printed lines, and "no blank line before a page top" is read only where blank
+    lines separate the printed lines: a copy with doubled blank lines and page furniture gives the same names,
+    sections and links; without any blank lines only the margin labels found by that sign are lost."""
+    variant = make_variant(DOC.read_text(encoding="utf-8"), kind)
+    copy = extract_source(source_from_bytes(DOC.name, variant.text.encode("utf-8")))
+
+    def rows(readings, line_map):
+        return sorted((line_map(r.provenance.source_line), r.actual_value, r.indicator_name, r.notes and
+                       r.notes.split(";")[0], r.restates_line and line_map(r.restates_line)) for r in readings)
+
+    original = rows(result.readings, variant.line_map.get)
+    reread = rows(copy.readings, lambda line: line)
+    same = sum(1 for row in reread if row in original)
+    assert same == len(original) if kind == "converted" else same >= 180, (kind, same)

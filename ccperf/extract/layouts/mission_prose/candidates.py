@@ -34,7 +34,7 @@ _COMPARISON = profile_regex("prior_year", "comparison")
 _YEAR_MENTION = profile_regex("prior_year", "mention")
 _COMMA_NUMBER = re.compile(r",\s+\d")
 _MEASURES = PROFILE.table("measure_words")
-_AVERAGE_TIME_WORD, _NONE_ADMITTED_WORD, _TOTAL_WORD = (leading_word(p) for p in (_AVERAGE_TIME, _NONE_ADMITTED, _TOTAL))
+_AVERAGE_TIME_WORD, _NONE_ADMITTED_WORD, _TOTAL_WORD = map(leading_word, (_AVERAGE_TIME, _NONE_ADMITTED, _TOTAL))
 
 
 @dataclass(slots=True)
@@ -55,7 +55,7 @@ class Candidate:
     measure: str | None = None  # what is counted, as composed for the name
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """One sentence of a stream: its span, and the spans its values have taken (a number is read once)."""
 
@@ -64,6 +64,9 @@ class Sentence:
     start: int
     end: int
     taken: list[tuple[int, int]] = field(default_factory=list)
+    sent: str = field(init=False)
+    fsent: str | None = field(init=False)
+    low: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.sent = self.text[self.start:self.end]

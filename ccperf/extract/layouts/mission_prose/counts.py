@@ -16,11 +16,11 @@ from ccperf.extract.layouts.mission_prose.candidates import Candidate, Sentence
 from ccperf.extract.layouts.mission_prose.words import (
     NOUN_BEFORE,
     NOUN_RE,
-    NUM,
-    NUM_TOKEN,
+    NUMBER_AFTER_N,
     PROFILE,
     YEAR,
     noun_class,
+    number_tokens,
     number_value,
     profile_regex,
     template,
@@ -29,7 +29,6 @@ from ccperf.extract.numbers import WORD_NUMBER_RE, collapse, parse_word_number
 from ccperf.extract.text import finditer_folded, match_folded, search_folded
 from ccperf.extract.vocab import DEFINITE_ARTICLES, FUNCTION_WORDS, MONTH_ABBREVIATIONS, MONTHS
 
-_NUM_AFTER_N = re.compile(rf"\bn\s*[.°]?\s*(?P<num>{NUM})(?![\w/°^]|[.,]\d)", re.I)
 _YEAR_NUMBER = re.compile(YEAR)
 _ANY_DIGIT = re.compile(r"\d")
 _MONTH = "|".join(sorted((*MONTHS, *MONTH_ABBREVIATIONS), key=len, reverse=True))
@@ -71,15 +70,14 @@ def _tokens(s: Sentence) -> list[_Token]:
     """The numbers of a sentence not yet taken: digits (not years, not dates), "n.7", and number words."""
     text, out = s.text, []
     digits = _ANY_DIGIT.search(s.sent) is not None  # both number patterns need one
-    for m in finditer_folded(NUM_TOKEN, s.sent, s.fsent) if digits else ():
-        a, b = m.start("num") + s.start, m.end("num") + s.start
-        num = m.group("num")
+    for start, a, b in number_tokens(s.sent, s.fsent) if digits else ():
+        start, a, b = start + s.start, a + s.start, b + s.start
+        num = text[a:b]
         if not s.free(a, b) or _YEAR_NUMBER.fullmatch(num) or _DATE_AFTER.match(text[b:b + 6]):
             continue
         if (value := number_value(num)) is not None:
-            start = m.start() + s.start if m.group("nprefix") else a
             out.append(_Token(start, b, value, text[start:b], False))
-    for m in finditer_folded(_NUM_AFTER_N, s.sent, s.fsent) if digits else ():  # "n.7 imprese": glued to "n."
+    for m in finditer_folded(NUMBER_AFTER_N, s.sent, s.fsent) if digits else ():  # "n.7 imprese": glued to "n."
         a, b = m.start() + s.start, m.end() + s.start
         if s.free(a, b) and not any(t.start <= m.start("num") + s.start < t.end for t in out) and \
                 (value := number_value(m.group("num"))) is not None:

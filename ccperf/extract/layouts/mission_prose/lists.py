@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from ccperf.extract.document import Line
 from ccperf.extract.layouts.mission_prose.stream import stream_of
 from ccperf.extract.layouts.mission_prose.structure import BULLET, Mission
-from ccperf.extract.layouts.mission_prose.words import NUM, PROFILE, WIDTHS, noun_class, number_value, profile_regex
+from ccperf.extract.layouts.mission_prose.words import (
+    LABEL_WIDTH,
+    NUM,
+    PROFILE,
+    noun_class,
+    number_value,
+    profile_regex,
+)
 from ccperf.extract.numbers import collapse, parse_number, parse_unit
 
 if TYPE_CHECKING:
@@ -118,7 +125,7 @@ class Lists:
             first = previous.number
             label = collapse(BULLET.sub("", previous.text) + " " + label)
             parser.consumed.add(first)
-        elif not m.group("bullet") and (len(label) > WIDTHS["label"] or label[:1].isupper() and not
+        elif not m.group("bullet") and (len(label) > LABEL_WIDTH or label[:1].isupper() and not
                                         BULLET.match(line.text)) and not _SERIES_YEAR.match(label):
             return  # a sentence ending with a number, left to the prose rules
         parser.consumed.add(line.number)

@@ -9,7 +9,7 @@ import re
 from ccperf.extract.layouts.mission_prose.candidates import Candidate
 from ccperf.extract.layouts.mission_prose.initiatives import find_initiatives
 from ccperf.extract.layouts.mission_prose.stream import ProseStream
-from ccperf.extract.layouts.mission_prose.words import PROFILE, WIDTHS, profile_regex
+from ccperf.extract.layouts.mission_prose.words import LABEL_WIDTH, PROFILE, profile_regex
 from ccperf.extract.numbers import collapse
 from ccperf.extract.vocab import FUNCTION_WORDS, LINKING_PREPOSITIONS, slug
 
@@ -32,7 +32,7 @@ _PHRASE_END = re.compile(r"[,.;:()€\d–]")
 _GERUND = re.compile(r"(?:ando|endo)$")
 _PARTICIPLE_END = re.compile(r"(?:at[aeio]|it[aeio]|ut[aeio]|as[aeio]|ibil[ei]|ess[aeio]|ant[ei]|ent[ei])$")
 _PLURAL_NOUN = re.compile(r"[zs]ioni$")
-_ITEM_LABEL = re.compile(rf"^\s*[-●•·]?\s*(?P<label>[^()\n\d]{{3,{WIDTHS['label']}}}?)\s*\(\s*$")
+_ITEM_LABEL = re.compile(rf"^\s*[-●•·]?\s*(?P<label>[^()\n\d]{{3,{LABEL_WIDTH}}}?)\s*\(\s*$")
 _PARAGRAPH_LEAD = 1200  # characters: the first sentence of a longer paragraph no longer names its subject
 
 

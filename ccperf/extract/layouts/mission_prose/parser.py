@@ -19,13 +19,16 @@ counted noun, an amount granted, a share: counts.py and candidates.py, named by 
 tables and lists (tables.py, lists.py), with objective_level "area" and the mission code. Allocations, grants the
 chamber itself obtained, values of other years and requirements ("almeno sei incontri") are no readings; a
 prior-year value printed next to a result is its baseline. The introduction before the first mission states
-staff and fee facts (stated.py). The words of the layout are in profiles/mission_prose.toml.
+staff and fee facts (stated.py). The converter seen prints a blank line after every line but the last of a page;
+distances are counted in printed lines and blank lines against the document's usual spacing, so other spacings
+read the same. The words of the layout are in profiles/mission_prose.toml.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from typing import Any
 
 from ccperf.extract.document import Line
@@ -65,6 +68,8 @@ class MissionProse(LayoutParser):
         self.consumed: set[int] = set()  # lines read as structure, tables or lists: the prose skips them
         self.breaks: set[int] = set()  # consumed heading lines that end the sentence before them
         self.readings_by_line: list[tuple[Reading, str, str]] = []  # reading, class of what it counts, context
+        self.places: dict[int, tuple[int, int]] = {}  # printed line → its index among the content lines, the printed
+        self.usual_gap = 0  # the blank lines usually printed between two printed lines
         self.structure = Structure(self)
         self.tables = Tables(self)
         self.lists = Lists(self)
@@ -72,7 +77,7 @@ class MissionProse(LayoutParser):
 
     # -- the walk ----------------------------------------------------------------------------------------------
     def read(self) -> None:
-        printed = [line for line in self.lines() if not line.is_blank]
+        printed = self.walk()
         self.missions = find_missions(printed, self.segment.line_end)
         if not self.missions:
             self.quarantine(self.segment.line_start, "no 'Missione NNN' header with a spending amount: nothing parsed",
@@ -85,6 +90,30 @@ class MissionProse(LayoutParser):
             lo = bisect.bisect_left(printed, mission.body, key=lambda line: line.number)
             hi = bisect.bisect_right(printed, mission.end, key=lambda line: line.number)
             self.read_mission(mission, printed[lo:hi])
+
+    def walk(self) -> list[Line]:
+        """The printed (non-blank) lines of the segment; notes where each stands among them and among all the
+        content lines, and the blank lines a converter usually prints between two printed lines."""
+        printed: list[Line] = []
+        gaps: Counter[int] = Counter()
+        previous = -1
+        for k, line in enumerate(self.lines()):
+            if line.text.strip():
+                if previous >= 0:
+                    gaps[k - previous - 1] += 1
+                previous = k
+                self.places[line.number] = (k, len(printed))
+                printed.append(line)
+        self.usual_gap = gaps.most_common(1)[0][0] if gaps else 0
+        return printed
+
+    def blank_lines_between(self, first: int, second: int) -> int:
+        """Blank content lines between two printed lines (page furniture and the blank lines around it left out)."""
+        (content_a, printed_a), (content_b, printed_b) = self.places[first], self.places[second]
+        return content_b - content_a - (printed_b - printed_a)
+
+    def printed_lines_between(self, first: int, second: int) -> int:
+        return self.places[second][1] - self.places[first][1]
 
     def read_mission(self, mission: Mission, body: list[Line]) -> None:
         mission.objective = self.add_objective(mission.line, mission.code, "area", mission.title,
@@ -142,7 +171,7 @@ class MissionProse(LayoutParser):
 
     # -- after the walk ------------------------------------------------------------------------------------------
     def finish(self) -> None:
-        link_restatements(self.readings_by_line, self.year)
+        link_restatements(self.readings_by_line, self.year, self.printed_lines_between)
         self.unique_names()
         self.out.readings.sort(key=lambda r: r.provenance.source_line)
 

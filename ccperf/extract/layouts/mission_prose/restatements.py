@@ -4,12 +4,14 @@ one of these ties between the two."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ccperf.extract.layouts.mission_prose.initiatives import initiative_key
 from ccperf.extract.linking import content_words, link_repeated_values, shared_word_share
 from ccperf.model import Reading
 
-_MIN_GAP = 6  # lines: a value printed again right after (a breakdown, a list) restates nothing
-_TABLE_REACH = 90  # lines: a small table sums up the prose printed just above it
+_MIN_GAP = 3  # printed lines: a value printed again right after (a breakdown, a list) restates nothing
+_TABLE_REACH = 45  # printed lines: a small table sums up the prose printed just above it
 _DISTINCTIVE = 1000.0  # a value this large is rarely the same by chance
 _TABLE_DISTINCTIVE = 100.0
 _COMPATIBLE = ({"events", "initiatives"}, {"firms", "people"}, {"admitted", "firms"})
@@ -25,8 +27,10 @@ def _noun_of(reading: Reading) -> str:
     return tail[0].lower() if tail else ""
 
 
-def link_restatements(entries: list[tuple[Reading, str, str]], year: int | None) -> None:
-    """`entries` are (reading, class of what it counts, its sentence); restatements get restates_line and a note."""
+def link_restatements(entries: list[tuple[Reading, str, str]], year: int | None,
+                      distance: Callable[[int, int], int]) -> None:
+    """`entries` are (reading, class of what it counts, its sentence); `distance` counts the printed lines from one
+    line to another (blank lines vary with the converter). Restatements get restates_line and a note."""
     readings = [reading for reading, _, _ in entries]
     kinds = [kind for _, kind, _ in entries]
     contexts = [context for _, _, context in entries]
@@ -42,7 +46,7 @@ def link_restatements(entries: list[tuple[Reading, str, str]], year: int | None)
 
     def related(i: int, j: int) -> bool:
         later, earlier = readings[i], readings[j]
-        gap = later.provenance.source_line - earlier.provenance.source_line
+        gap = distance(earlier.provenance.source_line, later.provenance.source_line)
         if later.year != year or gap < _MIN_GAP or contexts[i] == contexts[j]:
             return False
         value, kind, other_kind = later.actual_value or 0.0, kinds[i], kinds[j]

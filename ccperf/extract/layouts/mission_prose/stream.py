@@ -14,7 +14,7 @@ _SENTENCE_BREAK = re.compile(r"\n|[.;!?](?=\s+[A-ZÀ-Ý•●“\"(\-])")
 _ABBREVIATION = re.compile(rf"(?:\b[A-Za-z]{{1,3}}|\b(?:{'|'.join(sorted(ABBREVIATIONS))})|\.[A-Z])\.$", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProseStream:
     """Lines of prose joined into one text; pieces are kept in a list and joined once when the text is read
     (appending to one growing string copies it every time). A piece is joined with a space, or with "\\n" where

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 
 from ccperf.extract.document import Line
 from ccperf.extract.layouts.mission_prose.stream import stream_of
-from ccperf.extract.layouts.mission_prose.words import AMOUNT, PROFILE, WIDTHS, has_count, may_start_with_digit
+from ccperf.extract.layouts.mission_prose.words import (
+    AMOUNT,
+    BULLET_WIDTH,
+    HEADING_LINE_WIDTH,
+    HEADING_WIDTH,
+    PROFILE,
+    PROSE_WIDTH,
+    SPENDING_TITLE_WORDS,
+    has_count,
+    may_start_with_digit,
+)
 from ccperf.extract.numbers import collapse, parse_number
 from ccperf.model import Objective
 
@@ -32,7 +42,7 @@ _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _TERMINAL = re.compile(r"[.;:!?”\"]\s*$")
 _SENTENCE_OPENER = PROFILE.alternation("sentence_openers")
 # "• Protesti Con il decreto ...": a heading and the first sentence on one line
-MERGED_HEADING = re.compile(rf"^\s*(?P<bullet>[•●]\s*)?(?P<head>[A-ZÀ-Ý][^.;:\d]{{2,{WIDTHS['heading']}}}?)\s+"
+MERGED_HEADING = re.compile(rf"^\s*(?P<bullet>[•●]\s*)?(?P<head>[A-ZÀ-Ý][^.;:\d]{{2,{HEADING_WIDTH}}}?)\s+"
                             rf"(?P<rest>(?:{_SENTENCE_OPENER})\b.*)$")
 BULLET = re.compile(r"^\s*[•●·▪-]\s*")
 _NUMBER_AT_END = re.compile(r"\s\d[\d.,]*$")
@@ -123,7 +133,7 @@ class Structure:
 
     def spending_line(self, mission: Mission, line: Line, m: re.Match[str]) -> bool:
         """"Innovazione € 614.539,70": a spending line of the mission (not a total, not a sentence)."""
-        if _TOTAL.match(line.text) or len(m.group("title").split()) > WIDTHS["spending_title_words"]:
+        if _TOTAL.match(line.text) or len(m.group("title").split()) > SPENDING_TITLE_WORDS:
             return False
         parser, number = self.parser, line.number
         title = collapse(m.group("title"))
@@ -150,20 +160,21 @@ class Structure:
             return i
         if has_count(core) or _NUMBER_AT_END.search(core) and len(core.split()) > 2:
             return i  # a line with a count is prose ("Hanno aderito n.7 imprese"); "Asse 2", "HoCare 2.0" are titles
-        if bullet and core.endswith(":") and len(core) <= WIDTHS["bullet"]:
+        if bullet and core.endswith(":") and len(core) <= BULLET_WIDTH:
             self.parser.add_heading(line.number, collapse(core.rstrip(":")))  # "• Progetti di promozione ...:"
             return i
-        if len(core) > WIDTHS["heading"] or _HEADING_END.search(core):
+        if len(core) > HEADING_WIDTH or _HEADING_END.search(core):
             return i
-        # a page top prints no blank line before its first line
-        page_break = (prev.number if prev is not None else 0) == line.number - 1
+        # where blank lines separate the printed lines, a page top prints none before its first line
+        page_break = self.parser.usual_gap > 0 and (prev.number if prev is not None else 0) == line.number - 1
         if not (bullet or page_break or self.after_sentence(prev)):
             return i
         if not (bullet or page_break) and i + 1 < len(body):
             # a short first line of a paragraph continues in lower case on the next line; a title does not
             nxt = body[i + 1]
             following = nxt.text.strip()
-            if following[:1].islower() and nxt.number - line.number < 4 and len(following) > WIDTHS["heading_line"]:
+            if following[:1].islower() and len(following) > HEADING_LINE_WIDTH and \
+                    self.parser.blank_lines_between(line.number, nxt.number) <= self.parser.usual_gap + 1:
                 return i
         j = self.heading_end(body, i)
         parts = [core] + [body[k].text.strip() for k in range(i + 1, j)]
@@ -187,14 +198,14 @@ class Structure:
         j = i + 1
         while j < len(body):
             nt = body[j].text.strip()
-            if (not nt or len(nt) > WIDTHS["heading_line"] or has_count(nt) or _CONTINUATION_END.search(nt)
+            if (not nt or len(nt) > HEADING_LINE_WIDTH or has_count(nt) or _CONTINUATION_END.search(nt)
                     or BULLET.match(nt) or MISSION.match(nt) or "(" in nt and PROJECT_FUNDING.search(nt)):
                 break
             j += 1
         return j
 
     def programme(self, mission: Mission, body: list[Line], i: int, m: re.Match[str]) -> int:
-        """"Programma “Promozione e attuazione di ...”." (wrapped over up to 5 lines), with its amount if printed."""
+        """"Programma “Promozione e attuazione di ...”." (over up to 5 lines), with its amount if printed."""
         parser, number = self.parser, body[i].number
         parts = [m.group("rest1") or m.group("rest2") or ""]
         j = i
@@ -259,4 +270,4 @@ def _project_outcome(text: str) -> tuple[str, str] | None:
 
 def is_long_line(stripped: str, bullet: bool) -> bool:
     """A line longer than a heading can be: a heading on it shares it with prose."""
-    return len(stripped) > WIDTHS["prose"] or bullet and len(stripped) > WIDTHS["bullet"]
+    return len(stripped) > PROSE_WIDTH or bullet and len(stripped) > BULLET_WIDTH

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from ccperf.extract.document import Line
 from ccperf.extract.layouts.mission_prose.structure import Mission
-from ccperf.extract.layouts.mission_prose.words import WIDTHS, may_start_with_digit, noun_class, number_value
+from ccperf.extract.layouts.mission_prose.words import (
+    LABEL_WIDTH,
+    TABLE_HEADER_WIDTH,
+    TABLE_LABEL_WIDTH,
+    may_start_with_digit,
+    noun_class,
+    number_value,
+)
 from ccperf.extract.numbers import collapse
 
 if TYPE_CHECKING:
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
 VALUES_LINE = re.compile(r"^\s*(?:€\s*)?[+\-]?\d[\d.,]*%?€?(?:\s+(?:€\s*)?[+\-]?\d[\d.,]*%?€?)+\s*$")
 _TABLE_VALUE = re.compile(r"(?:€\s*)?[+\-]?\d[\d.,]*%?€?")
 _YEARS_HEADER = re.compile(r"^\s*(?P<y1>(?:19|20)\d\d)\s+(?P<y2>(?:19|20)\d\d)\b(?P<rest>.*)$")
-_GROUP_LABEL = re.compile(rf"^\s*(?:[a-z]\)\s*)?[A-ZÀ-Ýa-z][^:]{{2,{WIDTHS['label']}}}:\s*$")
+_GROUP_LABEL = re.compile(rf"^\s*(?:[a-z]\)\s*)?[A-ZÀ-Ýa-z][^:]{{2,{LABEL_WIDTH}}}:\s*$")
 _COLUMN_GAP = re.compile(r"\s{2,}|(?<=\S)\s+(?=N\.\s)")  # between column names: a gap, or before "N. ..."
 _GAP_INSIDE = re.compile(r"\S\s{2,}\S")
 _NUMBER_OF_COLUMN = re.compile(r"\bN\.\s")
@@ -41,11 +48,11 @@ def column_names(line: Line) -> list[str]:
     return [name.strip() for cell in cells for name in _COLUMN_GAP.split(cell) if name.strip()]
 
 
-def _is_header(line: Line, values: Line) -> bool:
-    """Column names over a line of values: a short line with letters, printed as columns or naming "N." counts."""
+def _is_header(line: Line) -> bool:
+    """Column names (over a line of values): a short line with letters, printed as columns or naming "N." counts."""
     text = line.text
-    return bool(VALUES_LINE.match(values.text) and not VALUES_LINE.match(text) and _LETTER.search(text)
-                and len(text.strip()) <= WIDTHS["table_header"]
+    return bool(not VALUES_LINE.match(text) and _LETTER.search(text)
+                and len(text.strip()) <= TABLE_HEADER_WIDTH
                 and (_NUMBER_OF_COLUMN.search(text) or line.is_row or _GAP_INSIDE.search(text.strip())))
 
 
@@ -60,14 +67,14 @@ class Tables:
             line = body[i]
             text = line.text
             # the cheap conditions first: a group label has a ":", a years header starts with a digit
-            if ":" in text and len(text.strip()) < WIDTHS["label"] and _GROUP_LABEL.match(text) and \
+            if ":" in text and len(text.strip()) < LABEL_WIDTH and _GROUP_LABEL.match(text) and \
                     i + 2 < len(body) and VALUES_LINE.match(body[i + 2].text):
                 group = collapse(text).rstrip(":").strip()
             if may_start_with_digit(text) and (ym := _YEARS_HEADER.match(text)) and \
-                    len(text.strip()) < WIDTHS["label"]:
+                    len(text.strip()) < LABEL_WIDTH:
                 i = self.period_table(mission, body, i, ym)
                 continue
-            if i + 1 < len(body) and _is_header(line, body[i + 1]):
+            if i + 1 < len(body) and VALUES_LINE.match(body[i + 1].text) and _is_header(line):
                 self.header_values_table(mission, line, body[i + 1], group)
                 i += 2
                 continue
@@ -119,7 +126,7 @@ class Tables:
                 label_parts = []
                 j += 1
                 continue
-            if len(stripped) <= WIDTHS["table_label"] and not _LABEL_END.search(stripped):
+            if len(stripped) <= TABLE_LABEL_WIDTH and not _LABEL_END.search(stripped):
                 label_parts.append(line)
                 j += 1
                 continue

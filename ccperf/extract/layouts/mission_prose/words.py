@@ -11,15 +11,31 @@ from ccperf.extract.profiles import load_profile
 from ccperf.extract.text import finditer_folded, fold_for_literals, match_folded, search_folded
 
 PROFILE = load_profile("mission_prose")
-WIDTHS: dict[str, int] = PROFILE.table("line_widths")
+_WIDTHS: dict[str, int] = PROFILE.table("line_widths")
+PROSE_WIDTH = _WIDTHS["prose"]  # a longer line is prose: a heading on it shares it with a sentence
+BULLET_WIDTH = _WIDTHS["bullet"]  # the same for a bullet line
+HEADING_WIDTH = _WIDTHS["heading"]  # the longest heading
+HEADING_LINE_WIDTH = _WIDTHS["heading_line"]  # the longest line that continues a heading
+LABEL_WIDTH = _WIDTHS["label"]  # the longest label (of a list item, a table group, a years header)
+TABLE_HEADER_WIDTH = _WIDTHS["table_header"]  # the longest line of column names
+TABLE_LABEL_WIDTH = _WIDTHS["table_label"]  # the longest line of a wrapped row label
+SPENDING_TITLE_WORDS = _WIDTHS["spending_title_words"]  # the most words in the title of a spending line
 
 # A number as the prose prints it: "22.314", "1,87", "22314" (a year is told apart by its callers).
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 YEAR = r"(?:19|20)\d\d"
 AMOUNT = r"\d{1,3}(?:\.\d{3})*,\d{2}"  # an amount with cents: "1.865.646,87"
-# A number standing alone (not inside a date, a code or a decimal), optionally after "n." ("n.7 imprese").
-NUM_TOKEN = re.compile(rf"(?<![\w/.,°^’'-])(?:(?P<nprefix>\bn[.°]?\s*)?)(?P<num>{NUM})(?![\w/°^]|[.,]\d)", re.I)
-_N_NUMBER = re.compile(r"\bn\s*[.°]\s*\d", re.I)
+# A number standing alone: not glued to a word, a date, a code or another number (on either side). The patterns
+# start with what a match starts with, a digit or the "n" of "n.7", and test the character before it after it
+# ("\d(?<!X\d)": a digit not after X), so the regex engine skips ahead to digits instead of trying every position.
+_GLUED_BEFORE = r"[\w/.,°^’'-]"
+_NUMBER_END = r"(?![\w/°^]|[.,]\d)"
+_LONE_NUMBER = re.compile(
+    rf"\d(?<!{_GLUED_BEFORE}\d)(?:\d{{0,2}}(?:\.\d{{3}})+(?:,\d+)?|\d*(?:,\d+)?){_NUMBER_END}", re.I)
+_NUMBERED = re.compile(rf"n(?<!{_GLUED_BEFORE}n)[.°]?\s*(?P<num>{NUM}){_NUMBER_END}", re.I)  # "n.7 imprese"
+# "n.7" where the number does not stand alone ("-n.7", "n .7"): still a number after "n" ("\bn" written "n(?<!\wn)").
+NUMBER_AFTER_N = re.compile(rf"n(?<!\wn)\s*[.°]?\s*(?P<num>{NUM}){_NUMBER_END}", re.I)
+_N_NUMBER = re.compile(r"n(?<!\wn)\s*[.°]\s*\d", re.I)
 _ANY_DIGIT = re.compile(r"\d")
 
 
@@ -92,15 +108,25 @@ def noun_class(text: str) -> str:
     return "other"
 
 
+def number_tokens(text: str, folded: str | None) -> list[tuple[int, int, int]]:
+    """The numbers standing alone in a text, in order, as (start, start of the digits, end): a leading "n." is
+    part of the number ("n.7"). `folded` is fold_for_literals(text) (or None): the scans run on it."""
+    numbered = [(m.start(), m.start("num"), m.end()) for m in finditer_folded(_NUMBERED, text, folded)]
+    after_n = {digits for _, digits, _ in numbered}
+    lone = [(m.start(), m.start(), m.end()) for m in finditer_folded(_LONE_NUMBER, text, folded)
+            if m.start() not in after_n]
+    return sorted(numbered + lone)
+
+
 def has_count(text: str) -> bool:
     """A number followed by what it counts ("n.7 imprese", "23 domande")."""
     if not _ANY_DIGIT.search(text):
         return False  # both tests below need a digit
     folded = fold_for_literals(text)  # the case-insensitive patterns run as case-sensitive twins on it
-    for m in finditer_folded(NUM_TOKEN, text, folded):
-        rest = text[m.end():].lstrip()
-        if match_folded(NOUN_RE, rest, folded[len(text) - len(rest):] if folded is not None else None) \
-                or m.group("nprefix"):
+    for start, digits, end in number_tokens(text, folded):
+        rest = text[end:].lstrip()
+        folded_rest = folded[len(text) - len(rest):] if folded is not None else None
+        if start != digits or match_folded(NOUN_RE, rest, folded_rest):
             return True
     return search_folded(_N_NUMBER, text, folded) is not None
 
