@@ -150,6 +150,40 @@ def _print_text(file: Path, result) -> None:
 
 
 @app.command()
+def review(data_dir: DataDir = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON, for tools.")] = False,
+           limit: Annotated[int, typer.Option("--limit", help="Show at most this many items.")] = 200) -> None:
+    """List what needs a human look in the last publication, most important first: segments not read or partial,
+    findings (unknown chamber, undecided year), files not loaded, quarantined blocks, generic readings under the
+    confidence threshold and reconciliation mismatches, each with file:line and an excerpt."""
+    import duckdb
+
+    from ccperf.review import as_json as review_json
+    from ccperf.review import review_items
+
+    settings = Settings.load(data_dir)
+    if not settings.serving_db.exists():
+        console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        items = review_items(con)
+    if as_json:
+        sys.stdout.write(review_json(items) + "\n")
+        return
+    if not items:
+        console.print("Nothing needs review: every segment was parsed, nothing was quarantined or left for review.")
+        return
+    table = Table(title=f"Needs review: {len(items)} items (most important first)")
+    for col in ("#", "kind", "where", "what", "excerpt"):
+        table.add_column(col)
+    for item in items[:limit]:
+        table.add_row(str(item.priority), item.kind, escape(item.where), escape(item.what), escape(item.excerpt))
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"... and {len(items) - limit} more (--limit, or --json for all)")
+
+
+@app.command()
 def status(data_dir: DataDir = None) -> None:
     """Show the last runs, the documents known (layout and rows), quarantined blocks, files not loaded and the last
     quality result. Never waits for a run: while one holds the warehouse, it shows the last publication."""
@@ -220,6 +254,12 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
                           *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
     if table.row_count:
         console.print(table)
+    for d in summary.documents:
+        for seg in d.segments if d.status != "unchanged" else ():
+            if seg.coverage is not None:
+                console.print(f"  {escape(d.document_file)} lines {seg.line_start}-{seg.line_end} "
+                              f"{escape(seg.chamber_name or '?')}: {seg.layout} {seg.parser_status}, coverage "
+                              f"{seg.coverage:.0%} of {seg.table_lines} table lines")
     if unchanged:
         console.print(f"{len(unchanged)} documents unchanged since they were loaded (same sha256 and parser "
                       "version): not extracted again")
