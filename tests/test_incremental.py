@@ -20,7 +20,7 @@ import pytest
 
 from ccperf import incremental, planning
 from ccperf.config import Settings
-from ccperf.extract import batch
+from ccperf.extract import batch, extractor
 from ccperf.extract.manifest import load_manifest
 from ccperf.model import flatten
 from ccperf.summary import RunSummary
@@ -184,10 +184,17 @@ def test_a_new_parser_version_or_manifest_override_extracts_again(sequence: Sequ
     try:
         plan = incremental.make_plan(settings, con, paths, overrides)
         assert [f.action for f in plan.files] == ["unchanged"] * 4
-        monkeypatch.setattr(incremental, "PARSER_VERSION", "999")
+        monkeypatch.setattr(extractor, "PARSER_VERSION", "999")
         bumped = incremental.make_plan(settings, con, paths, overrides)
         assert [f.action for f in bumped.files] == ["extract"] * 4 and not bumped.nothing_changed
         monkeypatch.undo()
+        # a user profile beside the documents is part of what they were read with
+        (settings.raw_dir / "generic.profile.toml").write_text(
+            '[target]\nseen_in = "test"\nvalues = ["obiettivo annuale"]\n', encoding="utf-8")
+        profiled = incremental.make_plan(settings, con, planning.discover(settings), overrides)
+        assert [f.action for f in profiled.files] == ["extract"] * 4
+        assert "generic.profile.toml" not in [f.name for f in profiled.files]
+        (settings.raw_dir / "generic.profile.toml").unlink()
         (settings.raw_dir / "manifest.toml").write_text(f'["{MASSA}"]\nyear = 2019\n', encoding="utf-8")
         overridden = incremental.make_plan(settings, con, paths, load_manifest(settings.raw_dir))
         assert {f.name: f.action for f in overridden.files}[MASSA] == "extract"

@@ -14,13 +14,21 @@ from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.pdf import PdfError, convert_cached, is_pdf
+from ccperf.extract.profiles import use_user_profiles, user_profiles_digest
 from ccperf.extract.reading import read_segment
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
 from ccperf.model import Document, DocumentPage, ExtractionResult, Provenance, Quarantined, Segment, SourceLine
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+
+
+def parser_version(raw_dir: Path | None = None) -> str:
+    """PARSER_VERSION, with the fingerprint of the user profiles of the documents' folder when there are some (a
+    document is read again when they change)."""
+    digest = user_profiles_digest(raw_dir) if raw_dir is not None else ""
+    return f"{PARSER_VERSION}+profiles.{digest}" if digest else PARSER_VERSION
 
 
 def _apply_override(segments: list[Segment], override: Override | None) -> list[Segment]:
@@ -172,6 +180,7 @@ def extract_file(path: Path, override: Override | None = None, max_bytes: int | 
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
     sha, size = sha256_of(data), len(data)
+    use_user_profiles(path.parent)  # <layout>.profile.toml beside the documents extend the packaged profiles
     notes: list[str] = []
     try:
         if pdf:

@@ -163,3 +163,44 @@ def test_text_without_any_readable_table_is_still_quarantined() -> None:
     result = extract_source(source_from_bytes("note.txt", text.encode("utf-8")))
     (segment,) = result.segments
     assert segment.parser_status == "unknown_layout" and len(result.quarantined) == 1
+
+
+BERGAMO = ("Camera di Commercio di Bergamo\nRelazione sulla Performance 2023\n\n"
+           "Linea d'azione 4 - Sportello unico\n"
+           "Misura\tValore programmato\tValore registrato\n"
+           "Pratiche evase\t>= 90%\t93%\n")
+USER_PROFILE = '''[indicator]
+seen_in = "Bergamo 2023 report: 'Misura' heads the indicator column"
+values = ["misura"]
+
+[target]
+seen_in = "Bergamo 2023 report"
+values = ["valore programmato"]
+
+[actual]
+seen_in = "Bergamo 2023 report"
+values = ["valore registrato"]
+
+[objective_headings]
+seen_in = "Bergamo 2023 report: 'Linea d'azione 4 - ...' starts an operational objective"
+regex = true
+values = { "^linea d['’]azione\\\\b" = "operational" }
+'''
+
+
+def test_a_user_profile_beside_the_documents_teaches_the_reader_a_new_chambers_words(tmp_path) -> None:
+    from ccperf.extract.extractor import extract_file
+    from ccperf.extract.profiles import use_user_profiles
+
+    (tmp_path / "bergamo.txt").write_text(BERGAMO, encoding="utf-8")
+    try:
+        without = extract_file(tmp_path / "bergamo.txt")
+        assert without.segments[0].parser_status == "unknown_layout" and not without.readings
+        (tmp_path / "generic.profile.toml").write_text(USER_PROFILE, encoding="utf-8")
+        result = extract_file(tmp_path / "bergamo.txt")
+    finally:
+        use_user_profiles(None)
+    (reading,) = result.readings
+    assert (reading.objective_code, reading.objective_level, reading.objective_title) == (
+        "4", "operational", "Sportello unico")
+    assert (reading.indicator_name, reading.target_value, reading.actual_value) == ("Pratiche evase", 90.0, 93.0)

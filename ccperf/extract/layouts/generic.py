@@ -68,6 +68,14 @@ class Vocabulary:
     def heading_level(self, text: str) -> str | None:
         return next((level for pattern, level in self.headings if pattern.search(text)), None)
 
+    def heading_rest(self, text: str) -> str:
+        """The text after the heading's words ("Ob. Strategico 2024_01_01" → "2024_01_01")."""
+        for pattern, _ in self.headings:
+            if m := pattern.search(text):
+                rest = text[m.end():]
+                return re.sub(r"^\s*(?:strategic[oai]|operativ[oai])?\s*[:.]?\s*", "", rest, flags=re.I)
+        return text
+
 
 @dataclass
 class _Header:
@@ -148,12 +156,7 @@ class GenericTables(LayoutParser):
     def _heading(self, line_no: int, text: str, level: str, keyed: bool = False) -> None:
         """An objective heading: "Ob. Strategico 2024_01_01" (its title on the next line), or, keyed, the value
         cell of a row whose key cell names the level ("Obiettivo strategico⇥OS 1.1 - <title>")."""
-        if keyed:
-            rest = text
-        elif level == "area":
-            rest = re.sub(r"^\S+\s+\S+\s*", "", text)
-        else:
-            rest = re.sub(r"^\S+(?:\s+(?:strategic[oai]|operativ[oai]))?\s*", "", text, flags=re.I)
+        rest = text if keyed else self.vocabulary.heading_rest(text)
         m = _CODE.match(rest)
         code = m.group("code").replace(" ", "") if m else None
         title = (m.group("title") if m else rest).strip(" -–:") or None
