@@ -23,7 +23,7 @@ _NEW_FLOW = re.compile(r"^\s+[a-zà-ù(]")  # a name going on after the values: 
 _COUNT_START = re.compile(r"^\s*(?:n\.|N\.)")
 
 
-@dataclass
+@dataclass(slots=True)
 class NameRef:
     """A name as the tree prints it, with its characters whitespace aside (what other printings are matched on)."""
 
@@ -32,12 +32,9 @@ class NameRef:
     orig_index: list[int] = field(default_factory=list)  # position in text of each char of norm
 
     def __post_init__(self) -> None:
-        chars, index = [], []
-        for i, ch in enumerate(self.text.replace("’", "'").lower()):
-            if not ch.isspace():
-                chars.append(ch)
-                index.append(i)
-        self.norm, self.orig_index = "".join(chars), index
+        lowered = self.text.replace("’", "'").lower()
+        self.norm = "".join(lowered.split())  # (str.split drops exactly the characters isspace() is true for)
+        self.orig_index = [i for i, ch in enumerate(lowered) if not ch.isspace()]
 
     def space_before(self, pos: int) -> bool:
         """Whether the reference has whitespace right before its pos-th non-space character."""
@@ -109,7 +106,7 @@ class NameBuilder:
         return collapse(" ".join(self.parts))
 
 
-@dataclass
+@dataclass(slots=True)
 class SplitName:
     name: str
     other_before: list[TextPiece]  # text before the values that is not the name (Algoritmo, Parametri)

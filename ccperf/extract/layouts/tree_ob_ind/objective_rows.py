@@ -30,7 +30,7 @@ _BSC_ROW = re.compile(rf"^\s*(?:P\s+)?(?P<kind>{_OBJECTIVE_KINDS})\s+(?P<progs>\
 _BSC_TITLE = re.compile(rf"(?:^|\s)(?P<code>{AREA_CODE}\s*:|\d+\.\d+(?:\.\d+)?)\s+(?P<title>\S.*)$")
 
 
-@dataclass
+@dataclass(slots=True)
 class ObjectiveRow:
     code: str
     level: str
@@ -41,7 +41,7 @@ class ObjectiveRow:
     office: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _RowText:
     """What an objective row's pieces give, in the order they come (head, title, after)."""
 

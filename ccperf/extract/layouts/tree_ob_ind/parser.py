@@ -1,16 +1,17 @@
 """Performance tree with Ob/Ind tables (e.g. CCIAA Massa-Carrara, "Relazione sulla performance").
 
 The PDF was flattened without layout, so every table cell wraps on its own lines and cells follow each other in
-reading order, not in columns (no tabs, no aligned columns: the parser reads `line.text`). An excerpt of a unit
-table (l.2402-2421 of the Massa-Carrara 2019 report; ⏎ = a new line, blank lines left out):
+reading order, not in columns: there are no tabs (no ⇥) and no aligned columns, cells on one line are separated by
+single spaces, and the parser reads `line.text`. A unit-table row, verbatim (l.2402-2421 of the Massa-Carrara 2019
+report, blank lines and wrapped continuations left out):
 
-    IS
-    S2.1.1-b Partecipazione del ⏎ personale camerale alle attività ⏎ formative proposte
-    % dipendenti partecipanti >= ⏎ 90%                          Algoritmo
-    N. dip. ⏎ Partecipanti                                      Parametri di calcolo (the numerator's label)
-    4 5 4 13                                                    Dati I, II, III Quadr, TOT/MEDIA
-    100,00% 90% 100,00% 100,00%                                 Risultato, Target, %Realizz target, % Realizz param.
-    N. totale ⏎ dipendenti ⏎ 4 5 4 13                           the denominator row
+    IS                                   Ob/Ind
+    S2.1.1-b Partecipazione del          code and name (3 more lines: "personale camerale alle attività" …)
+    % dipendenti partecipanti >=         Algoritmo (1 more line: "90%")
+    N. dip.                              Parametri di calcolo: the numerator's label (1 more line)
+    4 5 4 13                             Dati I, II, III Quadr, TOT/MEDIA
+    100,00% 90% 100,00% 100,00%          Risultato, Target, %Realizz target, % Realizz parametrata
+    N. totale                            the denominator's label ("dipendenti"), then its data "4 5 4 13"
 
 The other tables: chapter 1 scores ("PERFORMANCE DI ENTE 100,0%", "OB 1: <area> 100%", units), p.4 "INDICATORI
 PIU' SIGNIFICATIVI" (code, name, realisation %), the BSC tables (perspectives), unit tables S0…S5 and FRD (as

@@ -30,7 +30,7 @@ _RATIO_THRESHOLD_END = re.compile(r"%\s*\)?\s*$")
 _COMPARISON_OR_DIGIT = re.compile(r"[<>=≥≤]|\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class RowValues:
     actual_raw: str | None = None
     target_raw: str | None = None
@@ -44,7 +44,7 @@ class RowValues:
     target_from_text: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     name: str
     algoritmo: str | None
@@ -53,7 +53,7 @@ class Row:
     last: int  # index of its last line
 
 
-@dataclass
+@dataclass(slots=True)
 class _AboveAnchor:
     cells: list[PrintedCell] = field(default_factory=list)  # value cells printed above the anchor
     value_lines: set[int] = field(default_factory=set)
@@ -143,7 +143,7 @@ class RowReader:
 
     def values_above(self, start: int, a: int, cells: list[PrintedCell], need: int) -> _AboveAnchor:
         """Values printed on the lines above the anchor (split dates, numerator row, text target)."""
-        above = _AboveAnchor()
+        above = _AboveAnchor([], set(), [])  # (given, not built by the default factories)
         lines = self.lines
         k = a - 1
         while k > start and len([c for c in above.cells + cells if c[0] is not None]) < need:

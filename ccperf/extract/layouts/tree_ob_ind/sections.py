@@ -48,7 +48,7 @@ _SPACES = re.compile(r"\s+")
 _SHORTEST_REPORT_HEADING = min(len(STRATEGIC_NEEDLE), len(OPERATIONAL_NEEDLE))
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     kind: str
     start: int  # index of its heading in the lines
@@ -63,14 +63,17 @@ class Section:
 def find_sections(lines: list[TextLine]) -> list[Section]:
     """Every section, from its heading to the next one.
 
-    Each heading pattern runs only on lines holding text it needs: a substring test is far cheaper (and this
-    runs on every line)."""
+    A heading starts (after blanks) with a capital or a digit, and each heading pattern runs only on lines holding
+    text it needs: a substring test is far cheaper (and this runs on every line)."""
     sections: list[Section] = []
     current = ""
     for i, line in enumerate(lines):
         if line.blank:
             continue
         text = line.text
+        first = text.lstrip()[:1]
+        if not (first.isupper() or first.isdigit()):
+            continue
         values: dict[str, str | None] | None = None
         low = text.lower() if len(text) >= _SHORTEST_REPORT_HEADING else ""  # (those headings in any case)
         if UNIT_RESULT_LABEL in text and (m := UNIT_HEADING.match(text)):

@@ -153,16 +153,18 @@ def prepare_lines(lines: Iterable[Line]) -> tuple[list[TextLine], dict[int, str]
             for line in lines for text in (line.text.rstrip("\r\n"),)]
     repairs: dict[int, str] = {}
     for i, row in enumerate(rows):
-        if _FOOTER in row.text:
+        if row.blank:
+            continue
+        text = row.text
+        if _FOOTER in text:
             row.set_text("")
             j = _next_filled(rows, i)
             if j is not None and _SHORT_NUMBER_LINE.fullmatch(rows[j].text):
                 rows[j].set_text("")  # the page number under the footer
-            continue
-        if row.text.rstrip()[-1:].isdigit():  # both repairs need the line to end (blanks aside) with a digit
-            if "/" in row.text and _rejoin_split_date(rows, i, repairs):
+        elif text.rstrip()[-1:].isdigit():  # both repairs need the line to end (blanks aside) with a digit
+            if "/" in text and _rejoin_split_date(rows, i, repairs):
                 continue
-            if "," in row.text:
+            if "," in text:
                 _rejoin_percent_sign(rows, i)
     return rows, repairs
 
