@@ -258,7 +258,7 @@ def test_status_shows_runs_documents_quarantine_and_quality(sequence: Sequence) 
         assert title in output
     assert "Quarantined blocks (kept in raw.quarantine, never dropped): nothing quarantined" in output
     assert "unchanged" in output and "succeeded" in output
-    assert "massa_tree" in output and "270" in output  # Massa-Carrara: its layout and its readings
+    assert "tree_ob_ind" in output and "270" in output  # Massa-Carrara: its layout and its readings
     assert "118" in output  # expectations of the last quality result
 
 
@@ -278,5 +278,5 @@ def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: 
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     assert "a run is in progress (the warehouse is busy): showing the last publication" in output
-    assert "Documents known" in output and "massa_tree" in output and "Last quality result" in output
+    assert "Documents known" in output and "tree_ob_ind" in output and "Last quality result" in output
     assert "Last runs" not in output  # run history lives in the warehouse only

@@ -97,9 +97,10 @@ class _Context:
 
 
 class GenericTables(LayoutParser):
+    """Any table whose header names an indicator column and a target or result column (roles from header words),
+    objectives carried down from headings and cells; readings with a confidence."""
+
     name = "generic"
-    description = ("Any table whose header names an indicator column and a target or result column (roles from "
-                   "header words), objectives carried down from headings and cells; readings with a confidence.")
     signatures = ()  # never chosen by detection: it reads the segments no layout recognises
 
     def __init__(self, ctx) -> None:

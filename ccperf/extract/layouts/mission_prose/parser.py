@@ -55,8 +55,9 @@ def _signatures() -> tuple[re.Pattern[str], ...]:
 
 
 class MissionProse(LayoutParser):
+    """Management report narrative by Missione and programme with spending amounts and results in prose."""
+
     name = "mission_prose"
-    description = "Management report narrative by Missione and programme with spending amounts and results in prose."
     signatures = _signatures()
     min_hits = 3
 

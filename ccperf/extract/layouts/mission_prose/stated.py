@@ -11,22 +11,12 @@ from typing import Any
 from ccperf.extract.layouts.mission_prose.stream import ProseStream
 from ccperf.extract.layouts.mission_prose.words import PROFILE
 from ccperf.extract.numbers import collapse, parse_number
+from ccperf.extract.parser import StatedFact
 from ccperf.extract.text import finditer_folded, search_folded
 from ccperf.extract.vocab import slug
 
 _ACRONYM_AT_END = re.compile(r"[-–]\s*([A-Z]{2,6})\s*$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-@dataclass(frozen=True)
-class StatedFact:
-    line: int
-    name: str
-    value: float | None
-    unit: str
-    quote: str
-    year: int | None = None
-    subject: str | None = None
 
 
 @dataclass(frozen=True)

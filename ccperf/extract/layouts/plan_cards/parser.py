@@ -59,9 +59,10 @@ class _Card:
 
 
 class PlanCards(LayoutParser):
+    """Plan cards: Indicatore N / Tipo Indicatore (ticked boxes) / Base Line, targets at 30/6 and 31/12, revised
+    target, weight."""
+
     name = "plan_cards"
-    description = ("Plan cards: Indicatore N / Tipo Indicatore (ticked boxes) / Base Line, targets at 30/6 and "
-                   "31/12, revised target, weight.")
     signatures = w.SIGNATURES
     min_hits = 4
 

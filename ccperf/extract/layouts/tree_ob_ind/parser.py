@@ -116,9 +116,10 @@ def objective_of_code(code: str) -> tuple[str, str] | None:
 
 
 class TreeObInd(LayoutParser):
+    """Performance tree with Ob/Ind tables (Algoritmo, Parametri di calcolo, four-month data, Risultato, Target,
+    % Realizz)."""
+
     name = "tree_ob_ind"
-    description = ("Performance tree with Ob/Ind tables (Algoritmo, Parametri di calcolo, four-month data, Risultato, "
-                   "Target, % Realizz).")
     signatures = detect_signatures()
     min_hits = 4
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 
 from ccperf.extract.layouts.wrapped_cells import words as w
 from ccperf.extract.layouts.wrapped_cells.lines import Printed
 from ccperf.extract.numbers import date_year, find_amounts, parse_count, parse_measure
+from ccperf.extract.parser import StatedFact
 from ccperf.extract.vocab import slug
 
 _PAREN_LABEL = re.compile(r"^\s*,?\s*\((?P<label>[^()\d]{3,60})\)")  # "€ 622.463,66 (valore progetto PID)"
@@ -25,17 +25,7 @@ _YEAR_VALUE = re.compile(rf"^(?:{w.YEAR_VALUE.pattern})", w.YEAR_VALUE.flags | r
 _SERIES = re.compile(rf"^(?:{w.SERIES.pattern})", w.SERIES.flags | re.M)
 
 
-@dataclass(frozen=True)
-class TextFact:
-    line: int
-    name: str
-    value: float | None
-    unit: str
-    quote: str
-    year: int | None = None
-
-
-def text_facts(groups: Sequence[Sequence[Printed]], indicator: str) -> Iterator[TextFact]:
+def text_facts(groups: Sequence[Sequence[Printed]], indicator: str) -> Iterator[StatedFact]:
     """The facts of a row's cells (`groups`, one list of lines per cell), named after its indicator."""
     name = slug(indicator)[:50]
     for lines in groups:
@@ -58,7 +48,7 @@ class _CellText:
         return self.numbers[bisect_right(self.offsets, pos) - 1]
 
 
-def _stated_per_line(cell: _CellText, name: str) -> Generator[TextFact, None, set[int]]:
+def _stated_per_line(cell: _CellText, name: str) -> Generator[StatedFact, None, set[int]]:
     """"Valore 2020: € 1.742,97" (the value of one year) and "Al 31/12/2019: ... (89,14%)" (a yearly series);
     returns the lines of the first kind, whose amount is read here."""
     year_lines: set[int] = set()
@@ -69,10 +59,10 @@ def _stated_per_line(cell: _CellText, name: str) -> Generator[TextFact, None, se
         amounts = find_amounts(rest)
         year_lines.add(cell.line_at(m.start()))
         if amounts and not rest[:amounts[0].start].strip():
-            yield TextFact(cell.line_at(m.start()), f"{name}_eur", amounts[0].value, "EUR",
+            yield StatedFact(cell.line_at(m.start()), f"{name}_eur", amounts[0].value, "EUR",
                            text[m.start():m.end() + len(rest)], _year(m.group("year")))
     for m in _SERIES.finditer(text):
-        yield TextFact(cell.line_at(m.start()), f"{name}_pct", parse_measure(m.group("value")).value, "%",
+        yield StatedFact(cell.line_at(m.start()), f"{name}_pct", parse_measure(m.group("value")).value, "%",
                        m.group(0), date_year(m.group("date")))
     return year_lines
 
@@ -82,7 +72,7 @@ def _year(text: str) -> int | None:
     return int(value) if value is not None else None
 
 
-def _amounts(cell: _CellText, year_lines: set[int]) -> Iterator[TextFact]:
+def _amounts(cell: _CellText, year_lines: set[int]) -> Iterator[StatedFact]:
     """Sums of money, named by their bracketed label or the words before them; "... € 39.881,41 a 25 imprese"
     also gives the number of firms funded."""
     text = cell.text
@@ -93,10 +83,10 @@ def _amounts(cell: _CellText, year_lines: set[int]) -> Iterator[TextFact]:
             continue  # read as the value of its year
         if paren := _PAREN_LABEL.match(text[amount.end:]):
             label = w.AMOUNT_LABEL_LEAD.sub("", paren.group("label").strip())
-        yield TextFact(line_no, _amount_name(text, amount.start, amount.end), amount.value, "EUR",
+        yield StatedFact(line_no, _amount_name(text, amount.start, amount.end), amount.value, "EUR",
                        text[max(0, amount.start - 90): amount.end + 40])
         if firms := w.FIRMS.match(text[amount.end:]):
-            yield TextFact(line_no, f"{slug(label) + '_' if label else ''}imprese_beneficiarie",
+            yield StatedFact(line_no, f"{slug(label) + '_' if label else ''}imprese_beneficiarie",
                            parse_count(firms.group("n")), "count",
                            text[max(0, amount.start - 40): amount.end + firms.end()])
 
@@ -116,11 +106,11 @@ def _amount_name(text: str, start: int, end: int) -> str:
     return "eur_" + (slug(" ".join(words)) or "amount")
 
 
-def _staff(cell: _CellText) -> Iterator[TextFact]:
+def _staff(cell: _CellText) -> Iterator[StatedFact]:
     """"N° 40 dipendenti su 47 complessivi collocati in smart working": the part and the whole."""
     for m in w.STAFF.finditer(cell.text):
         line_no = cell.line_at(m.start())
         what = slug(" ".join(word for word in m.group("what").split() if word.lower() not in w.AMOUNT_NAME_NOISE))
         noun = m.group("noun")
-        yield TextFact(line_no, f"{noun}_{what[:40]}", parse_count(m.group("n")), "count", m.group(0))
-        yield TextFact(line_no, f"{noun}_totale", parse_count(m.group("total")), "count", m.group(0))
+        yield StatedFact(line_no, f"{noun}_{what[:40]}", parse_count(m.group("n")), "count", m.group(0))
+        yield StatedFact(line_no, f"{noun}_totale", parse_count(m.group("total")), "count", m.group(0))

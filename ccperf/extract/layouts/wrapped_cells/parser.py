@@ -41,9 +41,10 @@ class _Section:
 
 
 class WrappedCells(LayoutParser):
+    """Area / objective blocks (Area Strategica, Ob. Strategico, Ob. Operativo) over indicator tables whose cells
+    wrap into separate text lines."""
+
     name = "wrapped_cells"
-    description = ("Area / objective blocks (Area Strategica, Ob. Strategico, Ob. Operativo) over indicator tables "
-                   "whose cells wrap into separate text lines.")
     signatures = w.signatures()
     min_hits = 3
 
