@@ -234,6 +234,41 @@ def report(data_dir: DataDir = None) -> None:
     print(path)
 
 
+@app.command()
+def score(data_dir: DataDir = None,
+          gold: Annotated[Path | None, typer.Option("--gold", help="Folder of labelled rows (*.readings.jsonl); "
+                                                    "default: the labelled sample in tests/fixtures/gold-sample.")] = None,
+          details: Annotated[int, typer.Option("--details", help="Print up to N misses and field errors.")] = 0,
+          ignore_lines: Annotated[bool, typer.Option("--ignore-lines", help="Match without line numbers (documents "
+                                                     "read from PDF number their text lines their own way).")] = False
+          ) -> None:
+    """Score the warehouse's readings (marts.v_indicator_readings) against hand-labelled rows: recall, precision and
+    the accuracy of each field on the matched rows. A labelled file is matched by the sha256 of the file of the same
+    name in raw/ (or a file with the same bytes)."""
+    import hashlib
+
+    from ccperf.scoring import load_gold, rows_of_warehouse
+    from ccperf.scoring import score as score_rows
+
+    settings = Settings.load(data_dir)
+    gold_dir = gold or settings.project_root / "tests" / "fixtures" / "gold-sample"
+    if not settings.warehouse.exists():
+        console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    labelled = load_gold(gold_dir)
+    if not labelled:
+        console.print(f"[red]no labelled rows (*.readings.jsonl) in {escape(str(gold_dir))}[/red]")
+        raise typer.Exit(code=2)
+    seeds = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in sorted(settings.raw_dir.iterdir())
+             if p.is_file()}
+    missing = sorted({g["seed"] for g in labelled} - set(seeds.values()))
+    if missing:
+        console.print(f"[yellow]no file in {escape(str(settings.raw_dir))} for the labelled documents "
+                      f"{', '.join(missing)}: their rows count as missed[/yellow]")
+    result = score_rows(labelled, rows_of_warehouse(settings.warehouse, seeds), ignore_lines)
+    print(result.report(details))
+
+
 def print_summary(summary: RunSummary, settings: Settings) -> None:
     """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
     ok = summary.status in ("succeeded", "unchanged")
