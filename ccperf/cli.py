@@ -235,6 +235,35 @@ def report(data_dir: DataDir = None) -> None:
 
 
 @app.command()
+def sql(query: Annotated[str | None, typer.Argument(help="The SQL to run; none: read statements from the input, "
+                                                         "each ended by ';'.")] = None,
+        data_dir: DataDir = None,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False) -> None:
+    """Query the published marts (the read-only serving file data/marts/ccperf.duckdb, schemas marts and audit):
+    a DuckDB SQL shell that needs nothing but the set-up command. It never blocks a run."""
+    import duckdb
+
+    settings = Settings.load(data_dir)
+    if not settings.serving_db.exists():
+        console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    statements = [query] if query else [s for s in sys.stdin.read().split(";") if s.strip()]
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        for statement in statements:
+            try:
+                relation = con.sql(statement)
+            except duckdb.Error as exc:
+                console.print(f"[red]{escape(str(exc))}[/red]")
+                raise typer.Exit(code=1) from exc
+            if relation is None:
+                continue
+            if as_csv:
+                relation.to_df().to_csv(sys.stdout, index=False)
+            else:
+                relation.show(max_rows=200, max_width=200)
+
+
+@app.command()
 def score(data_dir: DataDir = None,
           gold: Annotated[Path | None, typer.Option("--gold", help="Folder of labelled rows (*.readings.jsonl); "
                                                     "default: the labelled sample in tests/fixtures/gold-sample.")] = None,
