@@ -259,7 +259,7 @@ def test_status_shows_runs_documents_quarantine_and_quality(sequence: Sequence) 
     assert "Quarantined blocks (kept in raw.quarantine, never dropped): nothing quarantined" in output
     assert "unchanged" in output and "succeeded" in output
     assert "tree_ob_ind" in output and "270" in output  # Massa-Carrara: its layout and its readings
-    assert "118" in output  # expectations of the last quality result
+    assert "119" in output  # expectations of the last quality result
 
 
 def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: Sequence) -> None:
