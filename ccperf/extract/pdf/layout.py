@@ -106,19 +106,14 @@ def _split_phrases(lines: list[TextLine]) -> None:
                 line.phrases[-1].append(b)
 
 
-_MIN_ROWS = 3  # an unruled table shows its columns on at least this many lines (two lines align by chance)
+_MIN_ROWS = 3  # an unruled table shows its columns on at least this many lines (two lines align by chance) ...
+_MIN_SHARED_COLUMNS = 3  # ... unless two lines share this many column starts, or both end with a value
 
 
-def _columns(lines: Sequence[TextLine]) -> list[float]:
-    """Column starts shared by at least _MIN_ROWS multi-phrase lines (x positions of phrase starts, clustered)."""
-    starts = sorted(p[0].x0 for line in lines if len(line.phrases) > 1 for p in line.phrases)
-    clusters: list[list[float]] = []
-    for x in starts:
-        if clusters and x - clusters[-1][-1] <= _COLUMN_TOLERANCE:
-            clusters[-1].append(x)
-        else:
-            clusters.append([x])
-    return [min(c) for c in clusters if len(c) >= _MIN_ROWS]
+def _columns(lines: Sequence[TextLine], support: int) -> list[float]:
+    """Column starts shared by at least `support` multi-phrase lines (x positions of phrase starts, clustered)."""
+    clusters = _cluster(p[0].x0 for line in lines if len(line.phrases) > 1 for p in line.phrases)
+    return [min(c) for c in clusters if len(c) >= support]
 
 
 def _table_rows(lines: Sequence[TextLine], columns: list[float]) -> list[list[str]]:
@@ -156,6 +151,26 @@ def _on_columns(line: TextLine, columns: list[float]) -> bool:
     return all(any(abs(p[0].x0 - x) <= _COLUMN_TOLERANCE for x in columns) for p in line.phrases)
 
 
+def _in_a_cell(line: TextLine, columns: list[float], row: TextLine) -> bool:
+    """A one-phrase line that is part of a cell of `row` wrapped over lines: it starts on a column and ends
+    before the row's next cell starts (text at the margin running across the cells is a paragraph, not a cell;
+    the row's own cells, not all the columns, because two tables on different grids can follow each other)."""
+    if len(line.phrases) != 1 or not _on_columns(line, columns):
+        return False
+    after = [p[0].x0 for p in row.phrases if p[0].x0 > line.x0 + _COLUMN_TOLERANCE]
+    return not after or line.x1 <= min(after) + _COLUMN_TOLERANCE
+
+
+_VALUE_CHARS = set("0123456789%,.-+/<>=≥≤€")
+
+
+def _is_value(phrase: list[Word]) -> bool:
+    """A number, percentage, date or comparison: mostly digits and signs."""
+    text = "".join(w.text for w in phrase)
+    return bool(text) and any(c.isdigit() for c in text) and \
+        sum(c in _VALUE_CHARS for c in text) >= 0.6 * len(text)
+
+
 def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, int]]:
     """(start, end) of the stretches of a run that are table rows: lines of 2+ phrases on the columns, and the
     lines of one phrase on a column between them (a cell wrapped over lines)."""
@@ -171,22 +186,69 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
             if is_row[j]:
                 j += 1
                 continue
+            row = run[j - 1]
             # a one-phrase line continues the table only if another row follows it
             k = j
-            while k < len(run) and not is_row[k] and len(run[k].phrases) == 1 and _on_columns(run[k], columns):
+            while k < len(run) and not is_row[k] and _in_a_cell(run[k], columns, row):
                 k += 1
             if k < len(run) and is_row[k] and k > j:
                 j = k
                 continue
             # wrapped cells of the last row: lines on the columns right under it, at a cell's line pitch
-            while j < len(run) and len(run[j].phrases) == 1 and _on_columns(run[j], columns) and \
+            while j < len(run) and _in_a_cell(run[j], columns, row) and \
                     run[j].top - run[j - 1].top <= 1.25 * run[j].size:
                 j += 1
             break
-        if sum(is_row[i:j]) >= _MIN_ROWS:
+        rows = [line for line, row in zip(run[i:j], is_row[i:j], strict=True) if row]
+        if len(rows) >= _MIN_ROWS:
             spans.append((i, j))
         i = j
     return spans
+
+
+def _cluster(xs: Iterable[float]) -> list[list[float]]:
+    clusters: list[list[float]] = []
+    for x in sorted(xs):
+        if clusters and x - clusters[-1][-1] <= _COLUMN_TOLERANCE:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return clusters
+
+
+def _two_row_table(first: TextLine, second: TextLine) -> list[float] | None:
+    """The columns of two consecutive lines that are a table on their own (a header and its one row): they share
+    at least _MIN_SHARED_COLUMNS phrase starts, or two and both end with a value. None when they do not."""
+    if len(first.phrases) < 2 or len(second.phrases) < 2:
+        return None
+    clusters = _cluster(p[0].x0 for line in (first, second) for p in line.phrases)
+    shared = sum(len(c) >= 2 for c in clusters)
+    if shared >= _MIN_SHARED_COLUMNS or (shared >= 2 and _is_value(first.phrases[-1]) and _is_value(second.phrases[-1])):
+        return [min(c) for c in clusters]
+    return None
+
+
+def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float]]]:
+    """start → (end, columns) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
+    columns first, then two-row tables in the lines between them (with the lines of their cells wrapped)."""
+    tables: dict[int, tuple[int, list[float]]] = {}
+    columns = _columns(run, _MIN_ROWS)
+    for start, end in _table_spans(run, columns) if len(columns) >= 2 else []:
+        tables[start] = (end, columns)
+    taken = {i for start, (end, _) in tables.items() for i in range(start, end)}
+    i = 0
+    while i + 1 < len(run):
+        columns = None if i in taken or i + 1 in taken else _two_row_table(run[i], run[i + 1])
+        if columns is None:
+            i += 1
+            continue
+        end = i + 2
+        while end < len(run) and end not in taken and _in_a_cell(run[end], columns, run[i + 1]) and \
+                run[end].top - run[end - 1].top <= 1.25 * run[end].size:
+            end += 1
+        tables[i] = (end, columns)
+        i = end
+    return tables
 
 
 def blocks_of(lines: list[TextLine]) -> list[Block]:
@@ -196,16 +258,15 @@ def blocks_of(lines: list[TextLine]) -> list[Block]:
     _split_phrases(lines)
     blocks: list[Block] = []
     for run in _runs(lines):
-        columns = _columns(run)
-        spans = _table_spans(run, columns) if len(columns) >= 2 else []
-        table_at = {start: end for start, end in spans}
+        table_at = _tables_of(run)
         i = 0
         while i < len(run):
             if i in table_at:
-                table = run[i:table_at[i]]
+                end, columns = table_at[i]
+                table = run[i:end]
                 blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns),
                                     x0=table[0].x0, x1=max(t.x1 for t in table), size=table[0].size))
-                i = table_at[i]
+                i = end
                 continue
             line = run[i]
             blocks.append(Block(line.top, line.bottom, text=line.text(), x0=line.x0, x1=line.x1, size=line.size,
