@@ -29,7 +29,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-# Debian fonts-dejavu-core; the condensed face fits a line of a text report (about 120 characters) in the width
+# Debian fonts-dejavu-extra; the condensed face fits a line of a text report (about 120 characters) in the width
 FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>")
 _TITLE = re.compile(r"relazione\s+sulla|piano\s+(?:integrato\s+)?(?:della|di)", re.I)
@@ -41,7 +41,7 @@ def _font() -> str:
         if "DejaVuSansCondensed" not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont("DejaVuSansCondensed", str(FONT_FILE)))
         return "DejaVuSansCondensed"
-    return "Helvetica"  # no "≥" glyph: install fonts-dejavu-core (.ci/run does)
+    return "Helvetica"  # no "≥" glyph: install fonts-dejavu-extra (.ci/run does)
 
 
 def _text(cell: str) -> str:
