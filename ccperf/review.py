@@ -7,7 +7,8 @@ waits for a run. In order:
 3. findings: an unknown chamber, an undecided year;
 4. files not loaded (rejected, duplicates);
 5. quarantined blocks (what a parser set aside instead of guessing);
-6. generic readings under the confidence threshold (kept out of the marts until checked);
+6. generic readings under the confidence threshold (kept out of the marts until checked), pages read by OCR (a
+   scan's "≥" can come out as ">": their readings are published, flagged is_from_ocr, worth a look at the page);
 7. reconciliation mismatches (counts and scores a document states that the extraction does not reproduce).
 Each item names the file and lines and shows a short excerpt.
 """
@@ -27,7 +28,7 @@ _EXCERPT = 140
 @dataclass(frozen=True)
 class ReviewItem:
     priority: int  # 1 first
-    kind: str  # segment | finding | file | quarantine | reading | reconciliation
+    kind: str  # segment | finding | file | quarantine | reading | ocr_page | reconciliation
     document_file: str | None
     line: int | None
     line_end: int | None
@@ -100,6 +101,17 @@ def _readings(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
                 "from marts.review_readings order by confidence, document_file, source_line").fetchall()]
 
 
+def _ocr_pages(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
+    if not _has(con, "marts", "fact_indicator_reading"):
+        return []
+    return [ReviewItem(6, "ocr_page", file, first, last, f"page {page} read by OCR: {n} reading{'s' * (n != 1)}",
+                       "check operators and values against the page image (is_from_ocr)")
+            for file, page, first, last, n in con.execute(
+                "select document_file, source_page, min(source_line), max(source_line), count(*) "
+                "from marts.fact_indicator_reading where is_from_ocr "
+                "group by document_file, source_page order by document_file, source_page").fetchall()]
+
+
 def _reconciliation(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
     if not _has(con, "audit", "quality_results"):
         return []
@@ -116,7 +128,7 @@ def _reconciliation(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
 
 
 def review_items(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
-    items = [*_segments(con), *_files(con), *_quarantine(con), *_readings(con), *_reconciliation(con)]
+    items = [*_segments(con), *_files(con), *_quarantine(con), *_readings(con), *_ocr_pages(con), *_reconciliation(con)]
     return sorted(items, key=lambda i: (i.priority, i.document_file or "", i.line or 0))
 
 

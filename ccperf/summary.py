@@ -27,11 +27,21 @@ class DocumentOutcome:
                 "components": len(result.components), "quarantined": len(result.quarantined)}
         doc = result.document
         assert doc is not None
-        message = f"{doc.chamber_name or '?'} {doc.year or '?'} {doc.doc_kind or '?'}"
+        message = f"{doc.chamber_name or '?'} {doc.year or '?'} {doc.doc_kind or '?'}{_pdf_pages(result)}"
         quarantined = [f"lines {q.provenance.source_line}-{q.line_end} ({q.layout}): {q.reason}"
                        for q in result.quarantined]
         return cls(result.document_file, doc.document_sha256, "extracted", message, list(result.segments), rows,
                    quarantined, result.file_size)
+
+
+def _pdf_pages(result: ExtractionResult) -> str:
+    """"; PDF, 84 pages (2 by OCR, 1 unread)" for a PDF: what a reader of the summary needs to trust it."""
+    if not result.pages:
+        return ""
+    ocr = sum(p.method == "ocr" for p in result.pages)
+    unread = sum(p.method == "unreadable" for p in result.pages)
+    details = [f"{ocr} by OCR"] * bool(ocr) + [f"{unread} unread"] * bool(unread)
+    return f"; PDF, {len(result.pages)} pages" + (f" ({', '.join(details)})" if details else "")
 
 
 @dataclass
