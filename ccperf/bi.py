@@ -5,7 +5,7 @@ What it does, each step skipped when already done (re-running is harmless):
 1. **Superset's environment**: a virtual environment of its own (never the project's: Superset pins SQLAlchemy 1.4
    and pandas 2.1), built from `bi/superset-requirements.txt` with every version pinned by
    `bi/superset-constraints.txt`, with uv when it is on the PATH (else venv and pip). It is cached, by default under
-   `~/.cache/ccperf/superset-<key>` (`CCPERF_BI_VENV` to choose), where the key is a hash of both files and of the
+   `~/.cache/ccperf/superset-<key>` (`CCPERF_BI_VENV` to choose a folder), where the key is a hash of both files and of the
    Python version: a changed constraints file makes a new environment, an unchanged one is reused by every data
    folder, the tests and CI.
 2. **Superset's metadata** under `<data>/.superset/`: `superset_config.py` (written at each start), the SQLite
@@ -197,7 +197,7 @@ def ensure_environment(venv: Path, say: Say = print) -> float | None:
         started = time.perf_counter()
         if venv.exists():
             shutil.rmtree(venv)
-        uv = shutil.which("uv")
+        uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in $UV
         say(f"installing Apache Superset into {venv} ({'uv' if uv else 'pip'}, versions pinned by "
             f"{CONSTRAINTS.relative_to(PROJECT_ROOT)}); the first time takes a minute or more")
         env = {**_clean_env(), "UV_PYTHON_DOWNLOADS": "never"}
@@ -531,6 +531,83 @@ def import_dashboard(api: SupersetApi, bi: BiSettings) -> dict[str, Any]:
     dashboard = api.get(f"/api/v1/dashboard/{DASHBOARD_SLUG}")["result"]
     charts = api.get(f"/api/v1/dashboard/{DASHBOARD_SLUG}/charts")["result"]
     return {"id": dashboard["id"], "title": dashboard["dashboard_title"], "charts": len(charts)}
+
+
+def _yaml_block_strings(dumper: Any, value: str) -> Any:
+    """Multi-line text (SQL, query contexts) as YAML block scalars: readable, and diffs line by line."""
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+def _keep_shipped_ids(config: dict[str, Any], shipped: dict[str, Any]) -> None:
+    """Give an exported file the ids and order of the shipped one it replaces, so that its diff shows only what was
+    edited: the numeric ids of one Superset's metadata change at every import (the importer maps them by uuid)."""
+    if "columns" in config:  # a dataset: columns and metrics in the shipped order, new ones last
+        for key, name in (("columns", "column_name"), ("metrics", "metric_name")):
+            order = {item[name]: i for i, item in enumerate(shipped.get(key) or [])}
+            config[key] = sorted(config.get(key) or [], key=lambda item: order.get(item[name], len(order)))
+    if "params" in config and isinstance(config["params"], dict):  # a chart
+        datasource = (shipped.get("params") or {}).get("datasource")
+        if datasource:
+            config["params"]["datasource"] = datasource
+        if config.get("query_context") and shipped.get("query_context"):
+            context, before = json.loads(config["query_context"]), json.loads(shipped["query_context"])
+            context["datasource"] = before.get("datasource", context.get("datasource"))
+            if "form_data" in context and "form_data" in before:
+                context["form_data"]["datasource"] = before["form_data"].get("datasource")
+            config["query_context"] = json.dumps(context)
+    if "position" in config:  # the dashboard: the shipped chart ids in its layout
+        shipped_ids = {item["meta"]["uuid"]: item["meta"]["chartId"] for item in shipped["position"].values()
+                       if isinstance(item, dict) and item.get("type") == "CHART"}
+        for item in config["position"].values():
+            if isinstance(item, dict) and item.get("type") == "CHART" and item["meta"].get("uuid") in shipped_ids:
+                item["meta"]["chartId"] = shipped_ids[item["meta"]["uuid"]]
+
+
+def export_dashboard(api: SupersetApi, bi: BiSettings, folder: Path = DASHBOARD_DIR) -> list[str]:
+    """Write the dashboard as Superset has it now (after edits in its UI) into `folder` as the shipped YAML:
+    Superset's export, with the serving file's path put back to the shipped one, each file under the name of the
+    shipped file with the same uuid (new ones under Superset's name), query contexts as indented JSON, and files no
+    longer exported removed. Returns the files written."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, _yaml_block_strings)
+    dashboard_id = api.get(f"/api/v1/dashboard/{DASHBOARD_SLUG}")["result"]["id"]
+    status, data = api.request("GET", f"/api/v1/dashboard/export/?q=!({dashboard_id})")
+    if status != 200:
+        raise BiError(f"Superset answered {status} to the dashboard export: {data[:400].decode(errors='replace')}")
+    shipped: dict[str, tuple[str, dict[str, Any]]] = {}  # uuid → (file, config)
+    for path in folder.rglob("*.yaml"):
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if config.get("uuid"):
+            shipped[config["uuid"]] = (path.relative_to(folder).as_posix(), config)
+    written: dict[str, str] = {"metadata.yaml": yaml.safe_dump({"version": "1.0.0", "type": "assets"}, sort_keys=False)}
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        for name in bundle.namelist():
+            relative = "/".join(name.split("/")[1:])
+            if not relative.endswith(".yaml") or relative == "metadata.yaml":
+                continue
+            config = yaml.safe_load(bundle.read(name).decode())
+            if relative.startswith("databases/"):
+                config["sqlalchemy_uri"] = config["sqlalchemy_uri"].replace(str(bi.serving_db), SHIPPED_SERVING_PATH)
+            target, before = shipped.get(config.get("uuid"), (relative, None))
+            if before is not None:
+                _keep_shipped_ids(config, before)
+            if config.get("query_context"):
+                config["query_context"] = json.dumps(json.loads(config["query_context"]), indent=2,
+                                                     ensure_ascii=False)
+            written[target] = yaml.dump(config, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    for path in folder.rglob("*.yaml"):
+        if path.relative_to(folder).as_posix() not in written:
+            path.unlink()
+    for relative, text in written.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    return sorted(written)
 
 
 # ---------------------------------------------------------------- the command

@@ -209,6 +209,10 @@ def bi(data_dir: DataDir = None,
                                                         "data folder.")] = False,
        screenshot: Annotated[Path | None, typer.Option("--screenshot", help="Also open the dashboard in headless "
                                                        "Chromium and save a full-page PNG here.")] = None,
+       export: Annotated[bool, typer.Option("--export", help="Write the dashboard as it is now in Superset (after "
+                                            "edits in its UI) back into bi/dashboard/, to commit.")] = False,
+       install_only: Annotated[bool, typer.Option("--install-only", help="Only build Superset's environment (or "
+                                                  "find it cached) and print where it is.")] = False,
        ) -> None:
     """Apache Superset on the published marts with the shipped dashboard (bi/dashboard/): its own environment,
     its metadata under <data-dir>/.superset, an admin user from CCPERF_BI_ADMIN_USER and CCPERF_BI_ADMIN_PASSWORD
@@ -221,10 +225,31 @@ def bi(data_dir: DataDir = None,
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=2) from exc
+    if install_only:
+        try:
+            seconds = superset.ensure_environment(settings.venv, say=lambda line: print(line, flush=True))
+        except superset.BiError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=1) from exc
+        print(f"Superset's environment: {settings.venv} ("
+              + ("cached" if seconds is None else f"installed in {seconds:.0f} s") + ")")
+        return
     if stop:
         pid = superset.stop_server(settings)
         print(f"stopped Superset (pid {pid}) of {settings.home}" if pid else
               f"no Superset started by ccperf bi is running for {settings.data_dir}")
+        return
+    if export:
+        try:
+            if superset.running_server(settings) is None:
+                raise superset.BiError(f"no Superset started by ccperf bi runs for {settings.data_dir}: run "
+                                       "`ccperf bi`, edit the dashboard, then export it")
+            files = superset.export_dashboard(superset.login(settings), settings)
+        except superset.BiError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=1) from exc
+        print(f"wrote {len(files)} files to {superset.DASHBOARD_DIR}: review them with git diff (a run of "
+              "`ccperf bi` imports them again)")
         return
     try:
         result = superset.setup(settings, say=lambda line: print(line, flush=True))

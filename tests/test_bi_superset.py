@@ -524,3 +524,15 @@ def test_after_a_republication_the_charts_follow_without_a_restart(superset: Bi,
     # and in the browser: the page shows the new publication on its next load
     view = browse(superset, tmp_path / "after.png")
     assert view.chart_data[superset.charts["publication"]]["result"][0]["data"][0]["run_id"] == new_manifest["run_id"]
+
+
+def test_the_shipped_yaml_is_what_superset_exports(superset: Bi, tmp_path: Path) -> None:
+    """bi/dashboard/ round-trips: imported, then exported by `ccperf bi --export`'s code, it is the same text (so
+    nothing in it is lost or changed on import, and an export after edits in Superset's UI diffs cleanly)."""
+    folder = tmp_path / "dashboard"
+    shutil.copytree(bi.DASHBOARD_DIR, folder)
+    written = bi.export_dashboard(superset.api(), superset.settings, folder)
+    shipped = bi.dashboard_files()
+    assert sorted(written) == sorted(shipped)
+    for name, text in shipped.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, name
