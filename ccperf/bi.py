@@ -5,9 +5,9 @@ What it does, each step skipped when already done (re-running is harmless):
 1. **Superset's environment**: a virtual environment of its own (never the project's: Superset pins SQLAlchemy 1.4
    and pandas 2.1), built from `bi/superset-requirements.txt` with every version pinned by
    `bi/superset-constraints.txt`, with uv when it is on the PATH (else venv and pip). It is cached, by default under
-   `~/.cache/ccperf/superset-<key>` (`CCPERF_BI_VENV` to choose a folder), where the key is a hash of both files and of the
-   Python version: a changed constraints file makes a new environment, an unchanged one is reused by every data
-   folder, the tests and CI.
+   `~/.cache/ccperf/superset-<key>` (`CCPERF_BI_VENV` to choose a folder), where the key is a hash of both files
+   and of the Python version: a changed constraints file makes a new environment, an unchanged one is reused by
+   every data folder, the tests and CI.
 2. **Superset's metadata** under `<data>/.superset/`: `superset_config.py` (written at each start), the SQLite
    metadata database `superset.db` (`superset db upgrade` and `superset init` once per environment), a generated
    `secret_key` (or `CCPERF_BI_SECRET_KEY`), the server's log and state.
@@ -19,7 +19,8 @@ What it does, each step skipped when already done (re-running is harmless):
 5. **The dashboard**: the YAML files of `bi/dashboard/` (Superset's export format: the database, the datasets, the
    charts, the dashboard) zipped at import time and imported through `POST /api/v1/assets/import/`, which
    overwrites what an earlier import made. The database's URI is the absolute path of this data folder's serving
-   file, `duckdb:///<data>/marts/ccperf.duckdb?access_mode=read_only`.
+   file, `duckdb:///<data>/marts/ccperf.duckdb?access_mode=read_only`. `ccperf bi --export` writes the dashboard
+   as edited in Superset back into `bi/dashboard/`.
 
 Fresh data without restarts: Superset opens a new DuckDB connection for each query and closes it after (its
 engines use NullPool) and its data cache is off (`DATA_CACHE_CONFIG` is a NullCache), so no connection holds the old
@@ -222,7 +223,7 @@ def ensure_environment(venv: Path, say: Say = print) -> float | None:
 
 # ---------------------------------------------------------------- metadata and configuration
 
-CONFIG_TEMPLATE = '''"""Superset's configuration for ccperf. Written by `ccperf bi` (ccperf/bi.py) at each start: edits are lost."""
+CONFIG_TEMPLATE = '''"""Superset's configuration for ccperf, written by `ccperf bi` (ccperf/bi.py) at each start."""
 
 import os
 from pathlib import Path
@@ -633,7 +634,8 @@ def setup(bi: BiSettings, say: Say = print) -> Setup:
         raise BiError("CCPERF_BI_ADMIN_USER is empty")
     steps: list[str] = []
     environment_s = ensure_environment(bi.venv, say)
-    steps.append(f"environment {bi.venv} ({'cached' if environment_s is None else f'installed in {environment_s:.0f} s'})")
+    how = "cached" if environment_s is None else f"installed in {environment_s:.0f} s"
+    steps.append(f"environment {bi.venv} ({how})")
     write_config(bi)
     fresh_metadata = prepare_metadata(bi, say)
     if fresh_metadata:
