@@ -151,6 +151,40 @@ def _print_text(file: Path, result) -> None:
 
 
 @app.command()
+def review(data_dir: DataDir = None,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON, for tools.")] = False,
+           limit: Annotated[int, typer.Option("--limit", help="Show at most this many items.")] = 200) -> None:
+    """List what needs a human look in the last publication, most important first: segments not read or partial,
+    findings (unknown chamber, undecided year), files not loaded, quarantined blocks, generic readings under the
+    confidence threshold and reconciliation mismatches, each with file:line and an excerpt."""
+    import duckdb
+
+    from ccperf.review import as_json as review_json
+    from ccperf.review import review_items
+
+    settings = Settings.load(data_dir)
+    if not settings.serving_db.exists():
+        console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        items = review_items(con)
+    if as_json:
+        sys.stdout.write(review_json(items) + "\n")
+        return
+    if not items:
+        console.print("Nothing needs review: every segment was parsed, nothing was quarantined or left for review.")
+        return
+    table = Table(title=f"Needs review: {len(items)} items (most important first)")
+    for col in ("#", "kind", "where", "what", "excerpt"):
+        table.add_column(col)
+    for item in items[:limit]:
+        table.add_row(str(item.priority), item.kind, escape(item.where), escape(item.what), escape(item.excerpt))
+    console.print(table)
+    if len(items) > limit:
+        console.print(f"... and {len(items) - limit} more (--limit, or --json for all)")
+
+
+@app.command()
 def status(data_dir: DataDir = None) -> None:
     """Show the last runs, the documents known (layout and rows), quarantined blocks, files not loaded and the last
     quality result. Never waits for a run: while one holds the warehouse, it shows the last publication."""
@@ -275,6 +309,70 @@ def bi(data_dir: DataDir = None,
               f"{screenshot}")
 
 
+@app.command()
+def sql(query: Annotated[str | None, typer.Argument(help="The SQL to run; none: read statements from the input, "
+                                                         "each ended by ';'.")] = None,
+        data_dir: DataDir = None,
+        as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False) -> None:
+    """Query the published marts (the read-only serving file data/marts/ccperf.duckdb, schemas marts and audit):
+    a DuckDB SQL shell that needs nothing but the set-up command. It never blocks a run."""
+    import duckdb
+
+    settings = Settings.load(data_dir)
+    if not settings.serving_db.exists():
+        console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    statements = [query] if query else [s for s in sys.stdin.read().split(";") if s.strip()]
+    with duckdb.connect(str(settings.serving_db), read_only=True) as con:
+        for statement in statements:
+            try:
+                relation = con.sql(statement)
+            except duckdb.Error as exc:
+                console.print(f"[red]{escape(str(exc))}[/red]")
+                raise typer.Exit(code=1) from exc
+            if relation is None:
+                continue
+            if as_csv:
+                relation.to_df().to_csv(sys.stdout, index=False)
+            else:
+                relation.show(max_rows=200, max_width=200)
+
+
+@app.command()
+def score(data_dir: DataDir = None,
+          gold: Annotated[Path | None, typer.Option("--gold", help="Folder of labelled rows (*.readings.jsonl); "
+                                                    "default: the labelled sample in tests/fixtures/gold-sample.")] = None,
+          details: Annotated[int, typer.Option("--details", help="Print up to N misses and field errors.")] = 0,
+          ignore_lines: Annotated[bool, typer.Option("--ignore-lines", help="Match without line numbers (documents "
+                                                     "read from PDF number their text lines their own way).")] = False
+          ) -> None:
+    """Score the warehouse's readings (marts.v_indicator_readings) against hand-labelled rows: recall, precision and
+    the accuracy of each field on the matched rows. A labelled file is matched by the sha256 of the file of the same
+    name in raw/ (or a file with the same bytes)."""
+    import hashlib
+
+    from ccperf.scoring import load_gold, rows_of_warehouse
+    from ccperf.scoring import score as score_rows
+
+    settings = Settings.load(data_dir)
+    gold_dir = gold or settings.project_root / "tests" / "fixtures" / "gold-sample"
+    if not settings.warehouse.exists():
+        console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
+        raise typer.Exit(code=1)
+    labelled = load_gold(gold_dir)
+    if not labelled:
+        console.print(f"[red]no labelled rows (*.readings.jsonl) in {escape(str(gold_dir))}[/red]")
+        raise typer.Exit(code=2)
+    seeds = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in sorted(settings.raw_dir.iterdir())
+             if p.is_file()}
+    missing = sorted({g["seed"] for g in labelled} - set(seeds.values()))
+    if missing:
+        console.print(f"[yellow]no file in {escape(str(settings.raw_dir))} for the labelled documents "
+                      f"{', '.join(missing)}: their rows count as missed[/yellow]")
+    result = score_rows(labelled, rows_of_warehouse(settings.warehouse, seeds), ignore_lines)
+    print(result.report(details))
+
+
 def print_summary(summary: RunSummary, settings: Settings) -> None:
     """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
     ok = summary.status in ("succeeded", "unchanged")
@@ -295,6 +393,12 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
                           *(str(d.rows.get(k, "")) for k in ("readings", "objectives", "facts", "quarantined")))
     if table.row_count:
         console.print(table)
+    for d in summary.documents:
+        for seg in d.segments if d.status != "unchanged" else ():
+            if seg.coverage is not None:
+                console.print(f"  {escape(d.document_file)} lines {seg.line_start}-{seg.line_end} "
+                              f"{escape(seg.chamber_name or '?')}: {seg.layout} {seg.parser_status}, coverage "
+                              f"{seg.coverage:.0%} of {seg.table_lines} table lines")
     if unchanged:
         console.print(f"{len(unchanged)} documents unchanged since they were loaded (same sha256 and parser "
                       "version): not extracted again")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ccperf.config import PROJECT_ROOT, Settings
-from ccperf.extract.extractor import PARSER_VERSION, file_sha256
+from ccperf.extract.extractor import file_sha256, parser_version
 from ccperf.extract.manifest import MANIFEST_NAME, Override, override_for
 from ccperf.publish import read_manifest
 from ccperf.warehouse import ensure_audit
@@ -32,7 +32,7 @@ def override_key(override: Override | None) -> str:
 
 
 def build_fingerprint(settings: Settings) -> str:
-    digest = hashlib.sha256(PARSER_VERSION.encode())
+    digest = hashlib.sha256(parser_version(settings.raw_dir).encode())
     folders = {"dbt_project": settings.dbt_project_dir, "expectations": settings.expectations_dir}
     for folder, patterns in _BUILD_INPUTS:
         base = folders.get(folder, PROJECT_ROOT / folder)
@@ -124,12 +124,13 @@ def make_plan(settings: Settings, con: duckdb.DuckDBPyConnection, paths: list[Pa
     manifest_path = settings.raw_dir / MANIFEST_NAME
     if manifest_path.exists():
         inputs.update(manifest_path.read_bytes())
+    version = parser_version(settings.raw_dir)
     for path in paths:
         size = path.stat().st_size
         sha = file_sha256(path) if size <= settings.max_document_bytes else None
         override = override_for(overrides, path.name, sha) if sha else overrides.get(path.name)
         before = loaded.get(path.name)
-        same = (before is not None and sha == before.document_sha256 and before.parser_version == PARSER_VERSION
+        same = (before is not None and sha == before.document_sha256 and before.parser_version == version
                 and before.override_key == override_key(override))
         files.append(FilePlan(path, size, sha, override, "unchanged" if same else "extract", before if same else None))
         inputs.update(json.dumps([path.name, size, sha]).encode())

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from ccperf.config import Settings
-from ccperf.extract.extractor import PARSER_VERSION
+from ccperf.extract.extractor import parser_version
 from ccperf.incremental import LoadedDocument
 from ccperf.model import ExtractionResult, flatten
 from ccperf.summary import DocumentOutcome
@@ -223,7 +223,7 @@ def land(settings: Settings, documents: list[ExtractionResult], outcomes: list[D
                 outcome.status, outcome.message, outcome.rows = "rejected", f"{cut}; not loaded", {}
                 continue
             landed.append(result)
-        land_documents(con, landed, PARSER_VERSION, override_keys)
+        land_documents(con, landed, parser_version(settings.raw_dir), override_keys)
         keep = {r.document.document_sha256 for r in landed if r.document}
         keep |= {doc.document_sha256 for doc in unchanged}
         loaded_content = {content_fingerprint(r) for r in landed}

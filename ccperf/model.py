@@ -83,9 +83,12 @@ class Segment:
     doc_kind: str | None
     layout: str
     role: str = "report"  # report | addendum | preamble | unattributed (no chamber named: not read)
-    parser_status: str = "pending"  # parsed | no_parser | no_tables | failed | not_read
+    parser_status: str = "pending"  # parsed | partial | no_tables | unknown_layout | failed | not_read
     message: str | None = None
     findings: str | None = None  # what could not be decided (unknown chamber, year, a missed title block)
+    coverage: float | None = None  # share of the table-like lines its rows account for (extract/coverage.py)
+    table_lines: int | None = None
+    table_lines_read: int | None = None
 
 
 @dataclass
@@ -142,6 +145,8 @@ class Reading:
     objective_line: int | None = None  # source_line of its Objective row (set by the extractor when omitted)
     line_end: int | None = None
     notes: str | None = None
+    extraction_method: str = "layout"  # layout (a parser of its layout family) | generic (the generic table reader)
+    confidence: float | None = None  # generic readings: 0-1, under 0.6 they wait for review; None for layout
 
 
 @dataclass

@@ -12,6 +12,7 @@ import duckdb
 from ccperf.config import Settings
 from ccperf.errors import PipelineError
 from ccperf.extract.manifest import MANIFEST_NAME, Override, load_manifest
+from ccperf.extract.profiles import USER_PROFILE_SUFFIX
 from ccperf.incremental import FilePlan, RunPlan, make_plan, override_key
 from ccperf.model import Segment
 from ccperf.summary import DocumentOutcome
@@ -21,11 +22,12 @@ _NOT_DOCUMENTS = {MANIFEST_NAME, "README", "README.md", "README.txt"}
 
 
 def discover(settings: Settings) -> list[Path]:
-    """Every regular file in data/raw except hidden files and the manifest, in name order."""
+    """Every regular file in data/raw except hidden files, the manifest and user profiles, in name order."""
     if not settings.raw_dir.is_dir():
         raise PipelineError(f"no document folder: {settings.raw_dir} does not exist")
     return sorted(p for p in settings.raw_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_DOCUMENTS)
+                  if p.is_file() and not p.name.startswith(".") and p.name not in _NOT_DOCUMENTS
+                  and not p.name.endswith(USER_PROFILE_SUFFIX))
 
 
 def manifest(settings: Settings) -> dict[str, Override]:

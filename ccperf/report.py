@@ -19,7 +19,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ccperf.config import Settings
+from ccperf.review import review_items
 
 REPORT_NAME = "report.html"
 LEVELS = ("area", "strategic", "operational", "other")  # objective levels, top down
@@ -104,6 +105,11 @@ def load_publication(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "quality": quality(con),
         "quarantine": quarantine(con),
         "files_not_loaded": files_not_loaded(con),
+        "segments": _rows(con, """
+            select document_file, line_start, line_end, chamber_name, layout, parser_status, coverage, table_lines
+            from marts.dim_segment order by document_file, line_start""") if _has_table(con, "marts", "dim_segment")
+        else None,
+        "review": [{**asdict(item), "where": item.where} for item in review_items(con)],
     }
 
 
@@ -608,6 +614,26 @@ def section_quarantine(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def section_review(data: dict[str, Any]) -> str:
+    items, segments = data["review"], data.get("segments")
+    parts = []
+    if segments:
+        parts.append("<h3>How each segment was read</h3>")
+        parts.append(html_table(["Document", "Lines", "Chamber", "Layout", "Status", "Coverage", "Table lines"],
+                                [(s["document_file"], f"{s['line_start']}-{s['line_end']}", s["chamber_name"] or "?",
+                                  s["layout"], s["parser_status"],
+                                  "-" if s["coverage"] is None else f"{s['coverage']:.0%}",
+                                  fmt_num(s["table_lines"], 0) if s["table_lines"] is not None else "-")
+                                 for s in segments], numeric=[5, 6]))
+    if not items:
+        parts.append("<p>Nothing needs review.</p>")
+        return "".join(parts)
+    parts.append(f"<h3>{len(items)} items, most important first</h3>")
+    parts.append(html_table(["#", "Kind", "Where", "What", "Excerpt"],
+                            [(i["priority"], i["kind"], i["where"], i["what"], i["excerpt"]) for i in items]))
+    return "".join(parts)
+
+
 SECTIONS: list[tuple[str, str, str, Callable[[dict[str, Any]], str]]] = [
     ("entity_scores", "Entity performance", "The overall score each chamber states for the year "
      "(PERFORMANCE DI ENTE), as printed: every chamber computes it with its own weights.", section_entity),
@@ -625,6 +651,10 @@ SECTIONS: list[tuple[str, str, str, Callable[[dict[str, Any]], str]]] = [
      "critical failure stops publication, a warning is reported.", section_quality),
     ("quarantine", "Quarantined blocks and files not loaded", "What the extraction set aside instead of guessing.",
      section_quarantine),
+    ("review", "Needs review", "What needs a human look, as `ccperf review` lists it: segments not read or partial "
+     "(coverage: the share of a segment's table lines its rows account for), findings, files not loaded, "
+     "quarantined blocks, generic readings under the confidence threshold, reconciliation mismatches.",
+     section_review),
 ]
 
 INTROS: dict[str, Callable[[dict[str, Any]], str]] = {"quality": quality_status}  # above the chart

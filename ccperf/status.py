@@ -54,6 +54,17 @@ _DOCUMENTS_SERVING = """
            (select count(*) from audit.quarantine q where q.document_file = d.document_file) as quarantined,
            d.extracted_at
     from marts.dim_document d order by d.document_file"""
+_SEGMENTS = """
+    select document_file as file, line_start || '-' || line_end as lines, chamber_name as chamber, layout,
+           parser_status as status, case when coverage is null then '-' else round(100 * coverage) || '%' end
+           as coverage, table_lines, left(coalesce(findings, ''), 80) as findings
+    from {source} order by document_file, line_start"""
+_REVIEW = """
+    select
+        (select count(*) from {segments} where parser_status not in ('parsed', 'no_tables')) as segments_not_parsed,
+        (select count(*) from {segments} where findings is not null) as segments_with_findings,
+        (select count(*) from {quarantine}) as quarantined_blocks,
+        (select count(*) from {readings}) as readings_for_review"""
 _QUARANTINE = ("select document_file as file, source_line || '-' || line_end as lines, layout, left(reason, 110) "
                "as reason from {schema}.quarantine order by document_file, source_line")
 _NOT_LOADED = ("select document_file as file, status, left(message, 110) as message from {schema}.document_files "
@@ -84,6 +95,12 @@ def _sections(con: duckdb.DuckDBPyConnection, serving: bool) -> list[Section]:
     wanted = [
         ("Last runs", None if serving else _RUNS, "no run recorded yet"),
         ("Documents known", _DOCUMENTS_SERVING if serving else _DOCUMENTS_RAW, "no document loaded"),
+        ("Segments: how each part was read (coverage: share of its table lines its rows account for)",
+         _SEGMENTS.format(source="marts.dim_segment" if serving else "raw.segments"), "no segment"),
+        ("Needs review (details: ccperf review)", _REVIEW.format(
+            segments="marts.dim_segment" if serving else "raw.segments", quarantine=f"{schema}.quarantine",
+            readings="marts.review_readings" if serving else
+            "raw.indicator_readings where extraction_method = 'generic' and confidence < 0.6"), None),
         ("Quarantined blocks (kept in raw.quarantine, never dropped)", _QUARANTINE.format(schema=schema),
          "nothing quarantined"),
         ("Files of the last run that were not loaded", _NOT_LOADED.format(schema=schema), "every file was loaded"),

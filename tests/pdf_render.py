@@ -48,6 +48,13 @@ def _text(cell: str) -> str:
     return " ".join(_TAG.sub(" ", cell).split())
 
 
+def _line(line: str, style: ParagraphStyle) -> Paragraph:
+    """A line of text as a paragraph; runs of spaces inside it (columns a text report aligned) stay visible."""
+    text = " ".join(_TAG.sub(" ", line).split(" ")).strip()
+    parts = re.split(r"( {2,})", text)
+    return Paragraph("".join(escape(p) if not p.startswith("  ") else "&nbsp;" * len(p) for p in parts), style)
+
+
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
@@ -126,7 +133,7 @@ def render(lines: Sequence[str], rendering: str = "ruled") -> bytes:
             story.append(_table([lines[k].split("\t") for k in range(i, j)], rendering == "ruled", width, cell))
             i = j
             continue
-        story.append(Spacer(1, 6) if not line.strip() else _para(_text(line), body))
+        story.append(Spacer(1, 6) if not line.strip() else _line(line, body))
         i += 1
 
     out = io.BytesIO()

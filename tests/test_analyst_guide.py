@@ -140,7 +140,7 @@ def check_q14(columns: list[str], rows: Rows) -> None:
         ("002_4c02911812a27649.txt", "Cremona", 2022, "relazione_gestione", 204, 185),
         ("003_a0c237837c23239d.txt", "Brescia", 2020, "piano_performance", 43, 43),
         ("004_0cdd469904be561d.txt", "Massa-Carrara", 2019, "relazione_performance", 270, 77)]
-    assert rows[1][4] == "cremona_tabular, integra, narrative, pavia_bsc"
+    assert rows[1][4] == "area_objective_tables, integra, narrative, scorecard_carried_cells"
 
 
 CHECKS: dict[str, Check] = {

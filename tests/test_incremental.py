@@ -20,7 +20,7 @@ import pytest
 
 from ccperf import incremental, planning
 from ccperf.config import Settings
-from ccperf.extract import batch
+from ccperf.extract import batch, extractor
 from ccperf.extract.manifest import load_manifest
 from ccperf.model import flatten
 from ccperf.summary import RunSummary
@@ -184,10 +184,17 @@ def test_a_new_parser_version_or_manifest_override_extracts_again(sequence: Sequ
     try:
         plan = incremental.make_plan(settings, con, paths, overrides)
         assert [f.action for f in plan.files] == ["unchanged"] * 4
-        monkeypatch.setattr(incremental, "PARSER_VERSION", "999")
+        monkeypatch.setattr(extractor, "PARSER_VERSION", "999")
         bumped = incremental.make_plan(settings, con, paths, overrides)
         assert [f.action for f in bumped.files] == ["extract"] * 4 and not bumped.nothing_changed
         monkeypatch.undo()
+        # a user profile beside the documents is part of what they were read with
+        (settings.raw_dir / "generic.profile.toml").write_text(
+            '[target]\nseen_in = "test"\nvalues = ["obiettivo annuale"]\n', encoding="utf-8")
+        profiled = incremental.make_plan(settings, con, planning.discover(settings), overrides)
+        assert [f.action for f in profiled.files] == ["extract"] * 4
+        assert "generic.profile.toml" not in [f.name for f in profiled.files]
+        (settings.raw_dir / "generic.profile.toml").unlink()
         (settings.raw_dir / "manifest.toml").write_text(f'["{MASSA}"]\nyear = 2019\n', encoding="utf-8")
         overridden = incremental.make_plan(settings, con, paths, load_manifest(settings.raw_dir))
         assert {f.name: f.action for f in overridden.files}[MASSA] == "extract"
@@ -251,8 +258,8 @@ def test_status_shows_runs_documents_quarantine_and_quality(sequence: Sequence) 
         assert title in output
     assert "Quarantined blocks (kept in raw.quarantine, never dropped): nothing quarantined" in output
     assert "unchanged" in output and "succeeded" in output
-    assert "massa_tree" in output and "270" in output  # Massa-Carrara: its layout and its readings
-    assert "118" in output  # expectations of the last quality result
+    assert "tree_ob_ind" in output and "270" in output  # Massa-Carrara: its layout and its readings
+    assert "119" in output  # expectations of the last quality result
 
 
 def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: Sequence) -> None:
@@ -271,5 +278,5 @@ def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: 
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())
     assert "a run is in progress (the warehouse is busy): showing the last publication" in output
-    assert "Documents known" in output and "massa_tree" in output and "Last quality result" in output
+    assert "Documents known" in output and "tree_ob_ind" in output and "Last quality result" in output
     assert "Last runs" not in output  # run history lives in the warehouse only

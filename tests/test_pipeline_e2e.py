@@ -131,8 +131,8 @@ def test_a_second_run_on_the_same_documents_changes_nothing(pipeline_run: RunSum
 def test_every_document_is_parsed_and_scored_rows_are_exact(warehouse: duckdb.DuckDBPyConnection) -> None:
     segments = warehouse.execute("select layout, parser_status from raw.segments order by document_file, "
                                  "segment_index").fetchall()
-    assert segments[:6] == [("cremona_wrapped", "parsed"), ("narrative", "no_tables"), ("cremona_tabular", "parsed"),
-                            ("integra", "parsed"), ("pavia_bsc", "parsed"), ("cremona_tabular", "parsed")]
+    assert segments[:6] == [("wrapped_cells", "parsed"), ("narrative", "no_tables"), ("area_objective_tables", "parsed"),
+                            ("integra", "parsed"), ("scorecard_carried_cells", "parsed"), ("area_objective_tables", "parsed")]
     assert all(status == "parsed" for _, status in segments[6:])
     counts = dict(warehouse.execute("select left(document_file, 3) || ' ' || chamber_name, count(*) "
                                     "from marts.v_indicator_readings group by 1").fetchall())

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import traceback
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from ccperf.extract.chambers import registry
 from ccperf.extract.document import DocumentModel
-from ccperf.extract.layouts import layout_named
 from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
-from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.pdf import PdfError, convert_cached, is_pdf
+from ccperf.extract.profiles import use_user_profiles, user_profiles_digest
+from ccperf.extract.reading import read_segment
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
 from ccperf.model import Document, DocumentPage, ExtractionResult, Provenance, Quarantined, Segment, SourceLine
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+
+
+def parser_version(raw_dir: Path | None = None) -> str:
+    """PARSER_VERSION, with the fingerprint of the user profiles of the documents' folder when there are some (a
+    document is read again when they change)."""
+    digest = user_profiles_digest(raw_dir) if raw_dir is not None else ""
+    return f"{PARSER_VERSION}+profiles.{digest}" if digest else PARSER_VERSION
 
 
 def _apply_override(segments: list[Segment], override: Override | None) -> list[Segment]:
@@ -68,43 +74,6 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
     )
 
 
-def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -> ParsedSegment:
-    layout = layout_named(segment.layout)
-    if segment.role == "unattributed":
-        segment.parser_status = "not_read"
-        segment.message = (f"lines {segment.line_start}-{segment.line_end} are printed in another layout "
-                           f"({segment.layout}) than the segment before them and name no chamber: a title block was "
-                           "probably lost; not read, so no row is given to the wrong chamber (set the chamber in "
-                           "manifest.toml, or restore the title)")
-        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
-                          source.page_of(segment.line_start))
-        text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
-        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, segment.layout, segment.message, text)])
-    if segment.layout == "narrative":
-        segment.parser_status, segment.message = "no_tables", "introduction without indicator tables"
-        return ParsedSegment()
-    if layout is None:
-        segment.parser_status = "unknown_layout"
-        segment.message = f"no known layout in lines {segment.line_start}-{segment.line_end}"
-        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
-                          source.page_of(segment.line_start))
-        text = "\n".join(source.lines[segment.line_start - 1: min(segment.line_end, segment.line_start + 40)])
-        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, "unknown", segment.message, text)])
-    try:
-        parsed = layout.parse(SegmentContext(source, segment, model))
-    except Exception as exc:  # a parser bug must not lose the other segments or documents
-        segment.parser_status = "failed"
-        segment.message = f"parser {layout.name} failed: {exc!r}"
-        prov = Provenance(source.sha256, source.file_name, segment.line_start, segment.segment_index,
-                          source.page_of(segment.line_start))
-        return ParsedSegment(quarantined=[Quarantined(prov, segment.line_end, layout.name, segment.message,
-                                                      traceback.format_exc(limit=5))])
-    segment.parser_status = "parsed"
-    segment.message = (f"{len(parsed.readings)} readings, {len(parsed.objectives)} objectives, "
-                       f"{len(parsed.facts)} facts, {len(parsed.quarantined)} quarantined")
-    return parsed
-
-
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
     clear_caches()  # memoised names are per document: no document is read faster thanks to an earlier one
     result = ExtractionResult(document_file=source.file_name)
@@ -113,7 +82,7 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
     result.document = _document_row(source, segments, override)
     result.segments = segments
     for segment in segments:
-        parsed = _parse_segment(source, model, segment)
+        parsed = read_segment(source, model, segment)
         result.objectives += parsed.objectives
         result.readings += parsed.readings
         result.facts += parsed.facts
@@ -211,6 +180,7 @@ def extract_file(path: Path, override: Override | None = None, max_bytes: int | 
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
     sha, size = sha256_of(data), len(data)
+    use_user_profiles(path.parent)  # <layout>.profile.toml beside the documents extend the packaged profiles
     notes: list[str] = []
     try:
         if pdf:

@@ -1,5 +1,7 @@
 """Link a restated reading (summary table, prose, addendum) to the reading it restates: the one place for it,
 within a segment (each parser calls link_restatements / Originals) and across segments (link_across_segments).
+Results printed without names (prose) are linked by value instead (link_repeated_values), with the caller's test
+of what ties two of them.
 
 Name similarity is difflib's `SequenceMatcher(None, a, b, autojunk=False).ratio()` on normalised names. It is
 computed here by `_matched_chars`, which gives the same number (same matching blocks) faster, and can stop as
@@ -14,12 +16,13 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from ccperf.model import Reading
 
 _NOT_NAME = re.compile(r"[^a-z0-9%]+")
+_CONTENT_WORD = re.compile(r"[a-zà-ù]{4,}")
 _HEAD_EXTRA = 10  # a long name is compared on its first len(short) + 10 characters
 _CACHE_SIZE = 1 << 14
 _BELOW = float("-inf")  # a similarity known to be under the minimum asked for
@@ -322,3 +325,38 @@ def link_across_segments(readings: list[Reading]) -> None:
         original = indexes[key].best(reading)
         if original is not None:
             reading.restates_line = original.provenance.source_line
+
+
+def link_repeated_values(readings: Sequence[Reading], related: Callable[[int, int], bool]) -> None:
+    """Results printed without names (prose, small tables) restate an earlier reading of the same value: each
+    reading with a result is linked to the latest earlier one (in line order) of the same result and year that
+    `related(later, earlier)` accepts (indexes into `readings`: the caller says what ties them, e.g. the same thing
+    counted in a similar sentence). Only earlier readings of the same value are looked at (indexed by value and
+    year), so a long report is not compared pair by pair."""
+    order = sorted(range(len(readings)), key=lambda i: readings[i].provenance.source_line)
+    seen: dict[tuple[float, int | None], list[int]] = {}
+    for i in order:
+        reading = readings[i]
+        value = reading.actual_value
+        if value is None or value != value:  # NaN equals nothing
+            continue
+        key = (value, reading.year)
+        for j in reversed(seen.get(key, ())):
+            if related(i, j):
+                reading.restates_line = readings[j].provenance.source_line
+                break
+        seen.setdefault(key, []).append(i)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of four letters or more of a text, lower-cased (what two sentences share when one repeats the
+    other)."""
+    return frozenset(_CONTENT_WORD.findall(text.lower()))
+
+
+def shared_word_share(a: frozenset[str], b: frozenset[str], min_words: int = 10) -> float:
+    """Share of content words two sentences have in common (a paragraph printed twice scores near 1); 0 when
+    either has fewer than `min_words`."""
+    if len(a) < min_words or len(b) < min_words:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))

@@ -121,6 +121,11 @@ def parse_operator(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# Words a quantity is printed after ("almeno 300", "oltre il 40%", "n. 5"): a phrase goes on after them.
+QUANTITY_LEADS: frozenset[str] = frozenset({"almeno", "oltre", "fino", "entro", "pari", "circa", "minimo", "massimo",
+                                            "n.", "nr.", "n°"})
+
+
 _UNITS = (
     (re.compile(r"^%"), "%"),
     (re.compile(r"^(?:€|eur(?:o)?\b)", re.I), "EUR"),
@@ -368,3 +373,91 @@ _UNIT_NAME = re.compile(r"^(?:giorni|gg\.?|%|percentuale|n\.|numero|euro|€|ore
 def is_unit_name(cell: str) -> bool:
     """A cell that names a unit of measure: "Giorni", "%", "Numero", "euro"."""
     return bool(_UNIT_NAME.match(cell))
+
+
+# -- a measure opening a cell, sums of money, the year of a short date ----------------------------------------------
+# A cell's leading measure: operator, number, unit as printed ("<= 5gg", ">=80%", "4 giorni"). A number glued to "/"
+# or to more digits is a date or a code, not a measure ("14/7/2020").
+_OPENING_MEASURE = re.compile(
+    r"^(?P<op>[<>]\s*=?|=\s*[<>]|[≥≤=])?\s*(?P<num>[+\-−]?\d[\d.,]*)(?![\d/])"
+    r"(?:\s*(?P<unit>%|gg\b\.?|giorni\b|ore\b|mesi\b))?")
+
+
+def split_measure(text: str) -> tuple[Measure, str] | None:
+    """The measure a cell opens with and the text after it: "<=20 giorni 4 giorni Modalità" → (Measure("<=20
+    giorni", 20.0, "<=", "giorni"), "4 giorni Modalità"). Its unit is kept as printed ("gg", "giorni"), unlike
+    parse_measure's; None when the text does not open with a number."""
+    s = text.strip()
+    m = _OPENING_MEASURE.match(s)
+    value = parse_number(m.group("num")) if m else None
+    if m is None or value is None:
+        return None
+    operator = parse_operator(m.group("op"))[0] if m.group("op") else None
+    unit = m.group("unit").rstrip(".") if m.group("unit") else None
+    return Measure(collapse(m.group(0)), value, operator, unit), s[m.end():].strip()
+
+
+# A sum of money: "€ 2.720.771,87", "euro 375.000,00", "€ 60mila" ("mila" after the number counts thousands).
+_AMOUNT = re.compile(r"(?:€|\beuro\b)\s*(?P<num>\d[\d.]*(?:,\d+)?)(?P<thousands>\s*mila\b)?", re.I)
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    start: int  # where the currency sign starts
+    number_start: int  # where the number starts (the sign may end the line before it)
+    end: int
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every sum of money in a text; numbers that do not parse ("€ 2.5000.000") are left out."""
+    if "€" not in text and "euro" not in text.lower():
+        return []  # most texts name no money: skip the scan
+    out = []
+    for m in _AMOUNT.finditer(text):
+        value = parse_number(m.group("num").rstrip("."))
+        if value is not None:
+            out.append(Amount(value * 1000 if m.group("thousands") else value, m.start(), m.start("num"), m.end()))
+    return out
+
+
+_SHORT_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
+
+
+def date_year(text: str) -> int | None:
+    """The year of the first day/month/year date in a text, a two-digit year read as 20YY: "Al 31/12/13:" → 2013,
+    "31/12/2020" → 2020."""
+    m = _SHORT_DATE.search(text)
+    if not m:
+        return None
+    year = int(m.group(1))
+    return 2000 + year if year < 100 else year
+
+
+def reported_value(raw: str | None, year: int | None = None) -> Measure:
+    """A result cell read as the value it reports for `year`: the result after "=" of a printed computation
+    ("3.441/24.846*100=13,84%" → 13.84); of several values, the first not dated to another year ("32,09% al
+    31/12/2023, il dato stimato è pari al 29,45%" → 29.45 for 2024); a cell whose values are all dated to other
+    years reports none for this one ("134,44% al 31.12.2023" → no value for 2024)."""
+    measure = parse_measure(raw)
+    if measure.raw is None:
+        return measure
+    text = measure.raw
+    if (result := formula_result(text)) is not None:
+        return Measure(text, result, measure.operator, measure.unit)
+    if year is None:
+        return measure
+    masked = mask_dates(text)
+    values = []
+    for value, _, end in find_numbers(masked):
+        if "#" in masked[max(0, end - 1):end + 1] or is_year(masked[max(0, end - 4):end]):
+            continue  # a date or a year is not a value
+        period = period_after(text[end:])
+        values.append((value, period is not None and period[0] != year, end))
+    if not values or not values[0][1]:
+        return measure
+    undated = [(value, end) for value, dated, end in values if not dated]
+    if not undated:
+        return Measure(text, None, measure.operator, measure.unit)
+    value, end = undated[0]
+    return Measure(text, value, measure.operator, parse_unit(text[end:]) or measure.unit)

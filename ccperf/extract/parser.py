@@ -56,6 +56,19 @@ class SegmentContext:
         return [(line.number, line.text) for line in self.lines()]
 
 
+@dataclass(frozen=True)
+class StatedFact:
+    """A fact a parser read from text before adding it (LayoutParser.fact): its line, when known where read."""
+
+    line: int | None
+    name: str
+    value: float | None
+    unit: str | None
+    quote: str | None
+    year: int | None = None
+    subject: str | None = None
+
+
 @dataclass
 class ParsedSegment:
     objectives: list[Objective] = field(default_factory=list)
@@ -69,9 +82,13 @@ class LayoutParser:
     """Base of the layout parsers. Subclasses set the class attributes and override `read` (and `finish`)."""
 
     name: ClassVar[str]
-    description: ClassVar[str]
+    description: ClassVar[str]  # the class docstring: what the layout looks like, in one or two sentences
     signatures: ClassVar[tuple[re.Pattern[str], ...]] = ()  # each counted once per matching line
     min_hits: ClassVar[int] = 1  # fewer matching (line, signature) pairs: not this layout
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.description = " ".join((cls.__doc__ or cls.__name__).split())
 
     def __init__(self, ctx: SegmentContext):
         self.ctx = ctx
@@ -86,6 +103,16 @@ class LayoutParser:
     def profile(cls) -> Profile:
         """The layout's vocabulary (ccperf/extract/profiles/<name>.toml, plus any user profile)."""
         return load_profile(cls.name)
+
+    @classmethod
+    def header_roles(cls) -> frozenset[tuple[str, ...]]:
+        """The column roles (as the generic reader names them) of the headers of this layout's tables, from its
+        profile's `header_roles`; a table under another header is read by the generic reader instead. Empty: the
+        layout's tables are not checked (text layouts print no header row)."""
+        profile = cls.profile()
+        if "header_roles" not in profile.entries:
+            return frozenset()
+        return frozenset(tuple(w.strip() for w in roles.split(",")) for roles in profile.words("header_roles"))
 
     # -- the run template ------------------------------------------------------------------------------------
     def run(self) -> ParsedSegment:

@@ -10,6 +10,7 @@ form named `<layout>.profile.toml` in the data folder's `raw/` (see README, "Lay
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -107,13 +108,28 @@ def _merge(base: Entry, extra: Entry) -> Entry:
     raise ProfileError("a user profile entry must have the form of the packaged one (a list or a table)")
 
 
+USER_PROFILE_SUFFIX = ".profile.toml"
 _USER_DIRS: list[Path] = []
 
 
 def use_user_profiles(folder: Path | None) -> None:
     """Read user profiles (`<layout>.profile.toml`) from `folder` too (None: packaged profiles only)."""
-    _USER_DIRS[:] = [folder] if folder is not None else []
-    load_profile.cache_clear()
+    wanted = [folder] if folder is not None and any(folder.glob(f"*{USER_PROFILE_SUFFIX}")) else []
+    if wanted != _USER_DIRS:
+        _USER_DIRS[:] = wanted
+        load_profile.cache_clear()
+
+
+def user_profiles_digest(folder: Path) -> str:
+    """A fingerprint of the user profiles of a folder ('' when there are none): documents are read again when
+    their folder's profiles change."""
+    files = sorted(folder.glob(f"*{USER_PROFILE_SUFFIX}")) if folder.is_dir() else []
+    if not files:
+        return ""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=64)

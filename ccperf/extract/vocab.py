@@ -23,6 +23,25 @@ FUNCTION_WORDS: frozenset[str] = frozenset({
 })
 MONTHS: tuple[str, ...] = ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
                            "settembre", "ottobre", "novembre", "dicembre")
+# Months as dates print them short ("7 giu", "20 set", "25 ott"), with or without a dot.
+MONTH_ABBREVIATIONS: tuple[str, ...] = (*(month[:3] for month in MONTHS), "sett")
+# The definite articles among the function words ("9 le iniziative": an article between a count and its noun).
+DEFINITE_ARTICLES: frozenset[str] = frozenset({"il", "lo", "la", "l", "i", "gli", "le"})
+# "di" and "a" contracted with an article (and "di" alone): they tie a noun to its complement inside a name
+# ("domande di brevetto", "contributi alle imprese"), where the other function words end it.
+LINKING_PREPOSITIONS: frozenset[str] = frozenset({
+    "di", "de", "del", "dell", "della", "delle", "dei", "degli", "al", "all", "alla", "alle", "ai", "agli"})
+# Abbreviations printed with a final dot that does not end a sentence ("art. 3", "ecc.", "Servimpresa S.c.a.r.l.").
+ABBREVIATIONS: frozenset[str] = frozenset({"art", "ecc", "pag", "cfr", "es", "ss", "spa", "srl", "scarl"})
+# Articles and prepositions (simple, and joined with an article): a phrase goes on after them ("almeno del 95%",
+# "sul Quality Check"), where after a conjunction ("e", "o") a new item may start.
+ARTICLES_AND_PREPOSITIONS: frozenset[str] = frozenset({
+    "il", "lo", "la", "l", "i", "gli", "le", "un", "una", "uno", "di", "a", "ad", "da", "in", "con", "su", "per", "tra",
+    "fra", "de", "del", "dello", "della", "dell", "dei", "degli", "delle", "al", "allo", "alla", "all", "ai", "agli",
+    "alle", "dal", "dallo", "dalla", "dall", "dai", "dagli", "dalle", "nel", "nello", "nella", "nell", "nei", "negli",
+    "nelle", "sul", "sullo", "sulla", "sull", "sui", "sugli", "sulle", "col", "coi"})
+# A yes/no answer printed as a cell or a target ("sì", "si" without its accent, "no").
+YES_NO: frozenset[str] = frozenset({"sì", "si", "no"})
 
 _IN_PROGRESS = re.compile(r"in\s+corso\s+di", re.I)
 # Outcomes as counts and notes state them, singular or plural ("N. 22 raggiunti", "N. 2 non valutabili").

@@ -33,10 +33,10 @@ def test_the_merged_2024_report_splits_into_its_parts() -> None:
 
 
 @pytest.mark.parametrize(("file_name", "expected"), [
-    ("000_b94ecf89defcc372.txt", ("Cremona", 2020, "relazione_performance", "cremona_wrapped", "report")),
-    ("002_4c02911812a27649.txt", ("Cremona", 2022, "relazione_gestione", "gestione_missions", "report")),
-    ("003_a0c237837c23239d.txt", ("Brescia", 2020, "piano_performance", "brescia_plan", "report")),
-    ("004_0cdd469904be561d.txt", ("Massa-Carrara", 2019, "relazione_performance", "massa_tree", "report")),
+    ("000_b94ecf89defcc372.txt", ("Cremona", 2020, "relazione_performance", "wrapped_cells", "report")),
+    ("002_4c02911812a27649.txt", ("Cremona", 2022, "relazione_gestione", "mission_prose", "report")),
+    ("003_a0c237837c23239d.txt", ("Brescia", 2020, "piano_performance", "plan_cards", "report")),
+    ("004_0cdd469904be561d.txt", ("Massa-Carrara", 2019, "relazione_performance", "tree_ob_ind", "report")),
 ])
 def test_single_report_documents(file_name: str, expected: tuple) -> None:
     assert _summary(RAW_DIR / file_name) == [expected]

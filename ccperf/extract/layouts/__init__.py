@@ -7,21 +7,21 @@ Adding a layout: write `layouts/<shape>.py` with a `LayoutParser` subclass (and 
 from __future__ import annotations
 
 from ccperf.extract.layouts.area_objective_tables import AreaObjectiveTables
-from ccperf.extract.layouts.brescia_plan import BresciaPlan
-from ccperf.extract.layouts.cremona_wrapped import CremonaWrapped
-from ccperf.extract.layouts.gestione_missions import GestioneMissions
 from ccperf.extract.layouts.integra import Integra
-from ccperf.extract.layouts.massa_tree import MassaTree
+from ccperf.extract.layouts.mission_prose import MissionProse
+from ccperf.extract.layouts.plan_cards import PlanCards
 from ccperf.extract.layouts.scorecard_carried_cells import ScorecardCarriedCells
+from ccperf.extract.layouts.tree_ob_ind import TreeObInd
+from ccperf.extract.layouts.wrapped_cells import WrappedCells
 from ccperf.extract.parser import LayoutParser
 
 LAYOUTS: tuple[type[LayoutParser], ...] = (
-    BresciaPlan,
+    PlanCards,
     AreaObjectiveTables,
-    CremonaWrapped,
-    GestioneMissions,
+    WrappedCells,
+    MissionProse,
     Integra,
-    MassaTree,
+    TreeObInd,
     ScorecardCarriedCells,
 )
 _BY_NAME = {layout.name: layout for layout in LAYOUTS}

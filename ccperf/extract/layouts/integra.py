@@ -84,9 +84,10 @@ class _ObjectiveState:
 
 
 class Integra(LayoutParser):
+    """INTEGRA tables: key/value objective headers, Indicatore | Algoritmo | Target | Consuntivo | Scostamento
+    rows, score and summary tables."""
+
     name = "integra"
-    description = ("INTEGRA tables: key/value objective headers, Indicatore | Algoritmo | Target | Consuntivo | "
-                   "Scostamento rows, score and summary tables.")
     signatures = _signatures()
     min_hits = 6
 

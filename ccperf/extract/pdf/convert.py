@@ -24,7 +24,7 @@ from pathlib import Path
 from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, lines_of_blocks, reflow
 from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_blocks, ocr_language, tesseract_version
 
-CONVERTER_VERSION = "1"  # bump when the conversion rules change: cached conversions are then redone
+CONVERTER_VERSION = "4"  # bump when the conversion rules change: cached conversions are then redone
 _LOG = logging.getLogger("ccperf.pdf")
 _TOKEN = re.compile(r"\S+")
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -109,7 +109,7 @@ def _text_layer_lines(page) -> list[str]:
         size = min((c["size"] for c in page.crop(table.bbox).chars), default=8.0)
         blocks.append(Block(top, bottom, rows=[[c or "" for c in row] for row in table.extract()], x0=x0, x1=x1,
                             size=size))
-    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top)))
+    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top), page.width))
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")

@@ -55,7 +55,7 @@ class TextLine:
 
     def text(self) -> str:
         # a wide gap stays visible as spaces, as text converters print it (a value, then an office name)
-        return "   ".join(" ".join(w.text for w in phrase) for phrase in self.phrases)
+        return "  ".join(" ".join(w.text for w in phrase) for phrase in self.phrases)
 
 
 @dataclass
@@ -106,8 +106,11 @@ def _split_phrases(lines: list[TextLine]) -> None:
                 line.phrases[-1].append(b)
 
 
+_MIN_ROWS = 3  # an unruled table shows its columns on at least this many lines (two lines align by chance)
+
+
 def _columns(lines: Sequence[TextLine]) -> list[float]:
-    """Column starts shared by at least two multi-phrase lines (x positions of phrase starts, clustered)."""
+    """Column starts shared by at least _MIN_ROWS multi-phrase lines (x positions of phrase starts, clustered)."""
     starts = sorted(p[0].x0 for line in lines if len(line.phrases) > 1 for p in line.phrases)
     clusters: list[list[float]] = []
     for x in starts:
@@ -115,7 +118,7 @@ def _columns(lines: Sequence[TextLine]) -> list[float]:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    return [min(c) for c in clusters if len(c) >= 2]
+    return [min(c) for c in clusters if len(c) >= _MIN_ROWS]
 
 
 def _table_rows(lines: Sequence[TextLine], columns: list[float]) -> list[list[str]]:
@@ -180,7 +183,7 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
                     run[j].top - run[j - 1].top <= 1.25 * run[j].size:
                 j += 1
             break
-        if sum(is_row[i:j]) >= 2:
+        if sum(is_row[i:j]) >= _MIN_ROWS:
             spans.append((i, j))
         i = j
     return spans
@@ -211,16 +214,19 @@ def blocks_of(lines: list[TextLine]) -> list[Block]:
     return blocks
 
 
-def reflow(blocks: list[Block]) -> list[Block]:
+def reflow(blocks: list[Block], page_width: float | None = None) -> list[Block]:
     """Join a plain line into the one above when the one above is a paragraph wrapped at the right margin: the
     first word of the line would not have fit at the end of the line above, the line follows at the usual pitch
-    and starts at the left margin."""
+    and starts at the left margin. The right margin is the widest body line's end, and at least the mirror of the
+    left margin on the page (a page of short lines, a table's cells, has no line reaching the margin)."""
     plain = [b for b in blocks if b.text is not None]
     if not plain:
         return blocks
     body = plain[1:-1] or plain  # the first and last lines of a page are its header and footer
-    right = max(b.x1 for b in body)
     left = min(b.x0 for b in body)
+    right = max(b.x1 for b in body)
+    if page_width is not None:
+        right = max(right, page_width - left)
     width = max(right - left, 1.0)
     out: list[Block] = []
     for block in blocks:

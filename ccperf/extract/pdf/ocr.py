@@ -78,7 +78,7 @@ def ocr_blocks(page) -> list[Block]:
     for g, grid in enumerate(grids):
         if cells[g]:
             blocks.append(_grid_block(grid, cells[g], scale))
-    return reflow(sorted(blocks, key=lambda b: b.top))
+    return reflow(sorted(blocks, key=lambda b: b.top), page.width)
 
 
 def _grid_block(grid: Grid, cells: dict[tuple[int, int], list[Word]], scale: float) -> Block:

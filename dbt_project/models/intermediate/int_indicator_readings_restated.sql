@@ -13,6 +13,7 @@ with readings as (
             else 1
         end as role_precedence
     from {{ ref('stg_raw__indicator_readings') }}
+    where not coalesce(needs_review, false)  -- readings waiting for review are not published
 ),
 
 candidate_pairs as (

@@ -64,6 +64,8 @@ select
     achievement_pct,
     status,
     table_role,
+    extraction_method,
+    confidence,
     restates_line,
     superseded_by_key,
     is_current,

@@ -6,6 +6,8 @@ select
     facts.source_line,
     facts.source_page,
     facts.is_from_ocr,
+    facts.extraction_method,
+    facts.confidence,
     chambers.chamber_name,
     facts.year,
     facts.doc_kind,

@@ -38,6 +38,10 @@ select
     cast(restates_line as integer) as restates_line,
     cast(objective_line as integer) as objective_line,
     notes,
+    coalesce(extraction_method, 'layout') as extraction_method,
+    confidence,
+    -- a generic reading under the confidence threshold waits for a person (ccperf review), out of the marts
+    coalesce(extraction_method = 'generic' and confidence < {{ var('review_confidence') }}, false) as needs_review,
     -- normalised forms used to recognise the same indicator across chambers and years (see dim_indicator)
     {{ normalize_code('indicator_code') }} as indicator_code_normalized,
     {{ normalize_name('indicator_name') }} as indicator_name_normalized,

@@ -11,5 +11,8 @@ select
     role as segment_role,
     parser_status,
     message,
-    findings
+    findings,
+    coverage,
+    cast(table_lines as integer) as table_lines,
+    cast(table_lines_read as integer) as table_lines_read
 from {{ source('raw', 'segments') }}

@@ -58,9 +58,10 @@ class _Row:
 
 
 class AreaObjectiveTables(LayoutParser):
+    """Area / objective headers with YYYY_AA_SS codes over Descrizione | Tipo | Valore Atteso | Valore Raggiunto
+    | Note indicator tables, and PIRA budget-indicator blocks."""
+
     name = "area_objective_tables"
-    description = ("Area / objective headers with YYYY_AA_SS codes over Descrizione | Tipo | Valore Atteso | "
-                   "Valore Raggiunto | Note indicator tables, and PIRA budget-indicator blocks.")
     signatures = words.signatures()
     min_hits = 3
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ccperf.extract.numbers import parse_count, parse_number
+from ccperf.extract.parser import StatedFact
 from ccperf.extract.profiles import load_profile
 from ccperf.extract.text import fold_for_literals
 from ccperf.extract.vocab import parse_outcome
@@ -28,15 +29,6 @@ _COUNT_LINE = re.compile(
     r"\s+n\.\s*(?P<n>\d+)", re.I)
 _COUNT_BULLET = re.compile(r"^[-•*➤\s]*N\.\s*(?P<n>\d+)\s+(?P<text>.+)$")
 _BREAKDOWN_LEAD = _PROFILE.pattern("count_breakdown_lead", r"^{}\b")
-
-
-@dataclass(frozen=True)
-class StatedFact:
-    name: str
-    value: float | None
-    unit: str
-    quote: str
-    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +60,10 @@ class Narrative:
         plain = text.replace("*", "")
         if m := _COUNT_LINE.search(plain):
             self.count_level = _LEVELS[m.group("level").lower()]
-            return [StatedFact(f"count_{self.count_level}_objectives", parse_count(m.group("n")), "count", plain)]
+            return [StatedFact(None, f"count_{self.count_level}_objectives", parse_count(m.group("n")), "count", plain)]
         if self.count_level and (m := _COUNT_BULLET.match(plain)):
             outcome = parse_outcome(m.group("text")) or "other"
-            return [StatedFact(f"count_{self.count_level}_objectives_{outcome}", parse_count(m.group("n")), "count",
+            return [StatedFact(None, f"count_{self.count_level}_objectives_{outcome}", parse_count(m.group("n")), "count",
                                plain)]
         if not _BREAKDOWN_LEAD.search(plain):
             self.count_level = None
@@ -94,4 +86,4 @@ def context_facts(text: str) -> Iterator[StatedFact]:
             year = int(m.group("year")) if "year" in template.pattern.groupindex else None
             for name, value in m.groupdict().items():
                 if name != "year" and value is not None:
-                    yield StatedFact(name, parse_number(value), template.units[name], m.group(0), year)
+                    yield StatedFact(None, name, parse_number(value), template.units[name], m.group(0), year)

@@ -100,9 +100,10 @@ class _Entry:
 
 
 class ScorecardCarriedCells(LayoutParser):
+    """Balanced-scorecard tables (Prospettiva 1-4) with carried-down leading cells: strategic, operational, unit
+    and individual objectives."""
+
     name = "scorecard_carried_cells"
-    description = ("Balanced-scorecard tables (Prospettiva 1-4) with carried-down leading cells: strategic, operational, "
-                   "unit and individual objectives.")
     signatures = _signatures()
     min_hits = 3
 

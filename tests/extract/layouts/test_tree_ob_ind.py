@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 
 from ccperf.extract.detect import detect_layout
+from ccperf.extract.document import Line
 from ccperf.extract.extractor import extract_file, extract_source
-from ccperf.extract.layouts.massa_tree import (
+from ccperf.extract.layouts.tree_ob_ind import (
     algoritmo_operator,
     algoritmo_unit,
     join_wrapped,
@@ -20,6 +21,7 @@ from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import source_from_bytes
 from ccperf.model import ExtractionResult, Reading, Segment
 from tests.conftest import RAW_DIR, gold_rows
+from tests.variants import make_variant, paged
 
 MASSA_FILE = "004_0cdd469904be561d.txt"
 CHAMBER = "Massa-Carrara"
@@ -47,7 +49,7 @@ def _parse_excerpt(text: str, year: int = 2019, chamber: str = CHAMBER) -> Parse
     """Run the parser on a small excerpt of the real text, as one segment."""
     source = source_from_bytes("excerpt.txt", text.encode("utf-8"))
     segment = Segment(source.sha256, "excerpt.txt", 0, 1, len(source.lines), chamber, year,
-                      "relazione_performance", "massa_tree")
+                      "relazione_performance", "tree_ob_ind")
     return parse(SegmentContext(source, segment))
 
 
@@ -62,10 +64,10 @@ def test_labelled_rows_are_extracted_exactly(readings: list[Reading], gold: dict
 
 def test_the_document_is_detected_and_parsed_whole(result: ExtractionResult) -> None:
     (segment,) = result.segments
-    assert segment.layout == "massa_tree" and segment.parser_status == "parsed"
+    assert segment.layout == "tree_ob_ind" and segment.parser_status == "parsed"
     assert result.quarantined == []
     source = source_from_bytes(MASSA_FILE, (RAW_DIR / MASSA_FILE).read_bytes())
-    assert detect_layout(list(source.lines)) == "massa_tree"
+    assert detect_layout(list(source.lines)) == "tree_ob_ind"
 
 
 def test_every_occurrence_of_every_indicator_is_a_reading(readings: list[Reading]) -> None:
@@ -312,7 +314,8 @@ documento entro il
     assert (r.actual_raw, r.target_raw, r.target_value, r.target_operator) == ("06/12/2019", "15/12/2019", None, "<=")
     assert "date wrapped inside its year, rejoined: '06/12/201'+'9'" in r.notes
     assert [(c.period, c.raw, c.value) for c in parsed.components] == [("III quadrimestre", "06/12/2019", None)]
-    lines, repairs = prepare_lines([(1, "12/12/201"), (2, "9"), (3, "100,0"), (4, ""), (5, "%"), (6, "30/06 e")])
+    lines, repairs = prepare_lines([Line(n, t) for n, t in
+                                    [(1, "12/12/201"), (2, "9"), (3, "100,0"), (4, ""), (5, "%"), (6, "30/06 e")]])
     assert [ln.text for ln in lines] == ["12/12/2019", "", "100,0%", "", "", "30/06 e"]
     assert list(repairs) == [1]
 
@@ -506,4 +509,45 @@ def test_altered_copy_follows_the_layout_not_the_values(result: ExtractionResult
         assert r.restates_line == (before.restates_line + 6 if before.restates_line else None)
     changed = [r for r in parsed.readings if r.indicator_code == "S3.2.3-a" and r.objective_code == "S3"]
     assert [(r.actual_value, r.achievement_pct) for r in changed] == [(88.0, 97.78)]
-    assert extract_source(altered).segments[0].layout == "massa_tree"
+    assert extract_source(altered).segments[0].layout == "tree_ob_ind"
+
+
+# -- the same rows as other converters print them -------------------------------------------------------------------
+THRESHOLD_ROW = """IS
+S3.2.3-a Numero di strumenti
+mediamente verificati nell'anno
+da ciascun ispettore/assistente
+
+n. strumenti verificati >= 90   90 16 11 --- 117 90 100,00% 100,00%
+"""
+
+
+def _unit_rows(parsed: ParsedSegment) -> list[tuple]:
+    return [(r.indicator_code, r.indicator_name, r.actual_raw, r.target_raw, r.target_value, r.target_operator,
+             r.target_unit, r.achievement_pct) for r in parsed.readings]
+
+
+@pytest.mark.parametrize("kind", ["no_blanks", "double_blanks", "paged"])
+def test_rows_read_the_same_without_blank_lines_doubled_or_across_page_breaks(kind: str) -> None:
+    text = UNIT_HEADING + RATIO_ROW + "\n" + THRESHOLD_ROW
+    lines = text.split("\n")[:-1]
+    variant = paged(lines, title="Relazione sulla performance 2019", every=9) if kind == "paged" else \
+        make_variant(text, kind)
+    parsed = _parse_excerpt(variant.text)
+    assert _unit_rows(parsed) == [
+        ("S2.1.1-b", "Partecipazione del personale camerale alle attività formative proposte "
+                     "(partecipanti/dipendenti)", "100,00%", "90%", 90.0, ">=", "%", 100.0),
+        ("S3.2.3-a", "Numero di strumenti mediamente verificati nell'anno da ciascun ispettore/assistente",
+         "117", "90", 90.0, ">=", "N.", 100.0),
+    ]
+    ratio, threshold = parsed.readings
+    # provenance follows the lines: the code line and the denominator row, wherever they moved
+    assert (ratio.provenance.source_line, ratio.line_end) == (variant.line_map[5], variant.line_map[22])
+    assert threshold.provenance.source_line == variant.line_map[25]
+    assert [(c.component, c.period, c.value, c.provenance.source_line) for c in parsed.components
+            if c.reading_line == ratio.provenance.source_line][::4] == [
+        ("numerator", "I quadrimestre", 4.0, variant.line_map[16]),
+        ("denominator", "I quadrimestre", 4.0, variant.line_map[22])]
+    assert [(c.period, c.raw) for c in parsed.components if c.reading_line == threshold.provenance.source_line] == [
+        ("I quadrimestre", "90"), ("II quadrimestre", "16"), ("III quadrimestre", "11")]
+    assert not parsed.quarantined

@@ -1,4 +1,4 @@
-"""gestione_missions: the Relazione sulla gestione e sui risultati (narrative by Missione, results in prose).
+"""mission_prose: the Relazione sulla gestione e sui risultati (narrative by Missione, results in prose).
 
 Checks the real document against the labelled sample, then each hard case on a small excerpt of the real text.
 """
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from ccperf.extract.extractor import extract_file
-from ccperf.extract.layouts.gestione_missions import parse
+from ccperf.extract.extractor import extract_file, extract_source
+from ccperf.extract.layouts.mission_prose import parse
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
+from tests.variants import make_variant
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "data" / "raw" / "002_4c02911812a27649.txt"
@@ -32,7 +33,7 @@ def result():
 
 
 def _segment(lines: tuple[str, ...], chamber: str = "Cremona", year: int = 2022) -> Segment:
-    return Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_gestione", "gestione_missions")
+    return Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_gestione", "mission_prose")
 
 
 PAGE_TOP = "<page>"  # a printed line that starts a page: no blank line before it
@@ -51,6 +52,13 @@ def run(*blocks: str, year: int = 2022, chamber: str = "Cremona") -> ParsedSegme
     lines = tuple(out)
     source = SourceText("excerpt.txt", "0" * 64, 0, "utf-8", lines)
     return parse(SegmentContext(source, _segment(lines, chamber, year)))
+
+
+def run_printed(*blocks: str, year: int = 2022) -> ParsedSegment:
+    """Parse an excerpt printed as given: no blank line between the printed lines (the k-th line is line k)."""
+    lines = tuple("\n".join(blocks).split("\n"))
+    source = SourceText("excerpt.txt", "0" * 64, 0, "utf-8", lines)
+    return parse(SegmentContext(source, _segment(lines, "Cremona", year)))
 
 
 MISSION_011 = "Missione 011\nCOMPETITIVITÀ E SVILUPPO DELLE IMPRESE\n€       1.865.646,87"
@@ -73,7 +81,7 @@ def reading(parsed: ParsedSegment, value: float) -> Reading:
 # -- the real document -------------------------------------------------------------------------------------------
 def test_segment_uses_this_layout(result):
     assert [(s.layout, s.chamber_name, s.year, s.doc_kind, s.parser_status) for s in result.segments] == [
-        ("gestione_missions", "Cremona", 2022, "relazione_gestione", "parsed")]
+        ("mission_prose", "Cremona", 2022, "relazione_gestione", "parsed")]
     assert result.quarantined == []
 
 
@@ -445,3 +453,79 @@ def test_other_chamber_year_and_shifted_lines():
     assert by_line[(2342 + 7, "24 domande")] == 24.0  # "23 domande" in the original
     assert {f.value for f in parsed.facts if f.fact_name == "spending_mission"} == {
         1865646.87, 59504.95, 118321.0, 3295109.02}
+
+
+# -- the same excerpts as other converters print them ------------------------------------------------------------
+BANDO_AND_TABLE = (MISSION_011, "Innovazione € 614.539,70", prose(
+    "Nello specifico il “Bando Voucher Digitali I4.0 Lombardia Base",
+    "2022”, volto a sostenere l’introduzione di tecnologie digitali I4.0",
+    "e strumenti digitali complementari è stato finanziato interamente",
+    "da risorse camerali pari a € 120.000,00 e ha visto la",
+    "partecipazione di 32 imprese, di cui 18 sono state ammesse al",
+    "contributo per € 114.286,10.",
+    "In sintesi i numeri sono i seguenti:",
+    "c) Bandi di contributo:",
+    "N. bandi      N. imprese ammesse  Importi concessi",
+    "3                     19               €  199.286,10€"))
+
+
+def _rows(parsed: ParsedSegment) -> list[tuple[int, str, float | None, str | None]]:
+    return [(r.provenance.source_line, r.indicator_name, r.actual_value, r.objective_title) for r in parsed.readings]
+
+
+def test_blank_lines_removed():
+    """The converter seen prints a blank line after every line; without them the same lines give the same rows."""
+    spaced, printed = run(*BANDO_AND_TABLE), run_printed(*BANDO_AND_TABLE)
+    assert _rows(printed) == [((line + 1) // 2, name, value, title) for line, name, value, title in _rows(spaced)]
+    assert _rows(printed) == [
+        (9, "Bando Voucher Digitali I4.0 Lombardia Base 2022 - imprese partecipanti", 32.0, "Innovazione"),
+        (9, "Bando Voucher Digitali I4.0 Lombardia Base 2022 - ammesse al contributo", 18.0, "Innovazione"),
+        (10, "Bando Voucher Digitali I4.0 Lombardia Base 2022 - contributo", 114286.1, "Innovazione"),
+        (13, "c) Bandi di contributo - N. bandi", 3.0, "Innovazione"),
+        (13, "c) Bandi di contributo - N. imprese ammesse", 19.0, "Innovazione"),
+        (13, "c) Bandi di contributo - Importi concessi", 199286.1, "Innovazione")]
+    assert {(f.fact_name, f.value, f.provenance.source_line) for f in printed.facts} == {
+        ("spending_mission", 1865646.87, 1), ("spending_programme", 614539.7, 4)}
+
+
+def test_table_printed_as_tab_cells_and_prose_with_html_fragments():
+    """A converter that prints the small table's columns as tab-separated cells and keeps <i>/<br> fragments in
+    the prose gives the rows of the space-aligned text."""
+    tabbed = run(MISSION_011, "Innovazione € 614.539,70", prose(
+        "partecipazione di <i>32 imprese</i>, di cui 18 sono state ammesse al<br>",
+        "contributo per € 114.286,10.",
+        "a) Eventi svolti:",
+        "N. eventi PID\tN. imprese coinvolte",
+        "23\t266",
+        "c) Bandi di contributo:",
+        "N. bandi\tN. imprese ammesse\tImporti concessi",
+        "3\t19\t€  199.286,10€"))
+    assert [(r.provenance.source_line, r.indicator_name, r.actual_raw, r.actual_value, r.table_role)
+            for r in tabbed.readings] == [
+        (9, "Innovazione - imprese partecipanti", "32 imprese", 32.0, "prose"),
+        (9, "Innovazione - ammesse al contributo", "18 sono state ammesse", 18.0, "prose"),
+        (11, "Innovazione - contributo", "€ 114.286,10", 114286.1, "prose"),
+        (15, "a) Eventi svolti - N. eventi PID", "23", 23.0, "summary"),
+        (15, "a) Eventi svolti - N. imprese coinvolte (eventi PID)", "266", 266.0, "summary"),
+        (21, "c) Bandi di contributo - N. bandi", "3", 3.0, "summary"),
+        (21, "c) Bandi di contributo - N. imprese ammesse", "19", 19.0, "summary"),
+        (21, "c) Bandi di contributo - Importi concessi", "€ 199.286,10€", 199286.1, "summary")]
+    assert tabbed.quarantined == []
+
+
+@pytest.mark.parametrize("kind", ["converted", "no_blanks"])
+def test_names_and_restatements_do_not_depend_on_blank_lines(result, kind):
+    """Restatements are measured in printed lines, and "no blank line before a page top" is read only where blank
+    lines separate the printed lines: a copy with doubled blank lines and page furniture gives the same names,
+    sections and links; without any blank lines only the margin labels found by that sign are lost."""
+    variant = make_variant(DOC.read_text(encoding="utf-8"), kind)
+    copy = extract_source(source_from_bytes(DOC.name, variant.text.encode("utf-8")))
+
+    def rows(readings, line_map):
+        return sorted((line_map(r.provenance.source_line), r.actual_value, r.indicator_name, r.notes and
+                       r.notes.split(";")[0], r.restates_line and line_map(r.restates_line)) for r in readings)
+
+    original = rows(result.readings, variant.line_map.get)
+    reread = rows(copy.readings, lambda line: line)
+    same = sum(1 for row in reread if row in original)
+    assert same == len(original) if kind == "converted" else same >= 180, (kind, same)

@@ -1,4 +1,4 @@
-"""brescia_plan: the Brescia Piano della Performance (objective cards with plan blocks)."""
+"""plan_cards: objective cards with indicator blocks (the Brescia Piano della Performance 2020-2022)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from ccperf.extract.layouts import brescia_plan as bp
+from ccperf.extract.document import Line
+from ccperf.extract.layouts.plan_cards import cells as card_cells
+from ccperf.extract.layouts.plan_cards import parse as parse_plan_cards
+from ccperf.extract.layouts.plan_cards import values as card_values
+from ccperf.extract.numbers import Measure
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import SourceText, read_source
 from ccperf.model import Segment
+from tests.variants import paged
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "data" / "raw" / "003_a0c237837c23239d.txt"
@@ -27,14 +32,14 @@ def source() -> SourceText:
 
 @pytest.fixture(scope="module")
 def segment(source: SourceText) -> Segment:
-    segments = [s for s in split_segments(source) if s.layout == "brescia_plan"]
+    segments = [s for s in split_segments(source) if s.layout == "plan_cards"]
     assert len(segments) == 1
     return segments[0]
 
 
 @pytest.fixture(scope="module")
 def parsed(source: SourceText, segment: Segment) -> ParsedSegment:
-    return bp.parse(SegmentContext(source, segment))
+    return parse_plan_cards(SegmentContext(source, segment))
 
 
 def _by_line(parsed: ParsedSegment) -> dict[int, object]:
@@ -49,7 +54,7 @@ def _text_source(text: str) -> tuple[SourceText, Segment]:
     lines = tuple(text.split("\n"))
     src = SourceText("test.txt", "0" * 64, len(text), "utf-8", lines)
     seg = Segment(src.sha256, src.file_name, 0, 1, len(lines), "Testchamber", 2031, "piano_performance",
-                  "brescia_plan")
+                  "plan_cards")
     return src, seg
 
 
@@ -173,7 +178,7 @@ def test_altered_copy_shifts_lines_and_values(source: SourceText, segment: Segme
     lines = ["", "", ""] + lines
     src = replace(source, lines=tuple(lines))
     seg = replace(segment, line_end=segment.line_end + 3, chamber_name="Altrove", year=2031)
-    out = bp.parse(SegmentContext(src, seg))
+    out = parse_plan_cards(SegmentContext(src, seg))
     rows = _by_line(out)
     assert len(out.readings) == 43
     r = rows[2498 + 3]
@@ -182,10 +187,10 @@ def test_altered_copy_shifts_lines_and_values(source: SourceText, segment: Segme
 
 
 # -- hard cases on small excerpts ----------------------------------------------------------------------------
-def _values(pre: list[str], header: list[str], values: list[str]) -> bp.BlockValues:
+def _values(pre: list[str], header: list[str], rows: list[str]) -> card_values.BlockValues:
     number = iter(range(1, 1000))
-    return bp.read_values([(next(number), t) for t in pre], [(next(number), t) for t in header],
-                          [(next(number), t) for t in values])
+    return card_values.read_values([Line(next(number), t) for t in pre], [Line(next(number), t) for t in header],
+                                   [Line(next(number), t) for t in rows])
 
 
 def test_short_row_broken_header() -> None:
@@ -224,7 +229,7 @@ def test_peso_inside_wrapped_target() -> None:
     assert out.weight == 100 and out.cells["mid"].raw == "-"
     assert out.cells["target"].raw == ("Formalizzazione di almeno 2 accordi di collaborazione e/o convenzioni con "
                                        "altre pubbliche amministrazioni")
-    m = bp.cell_measure(out.cells["target"].raw)
+    m = card_cells.cell_measure(out.cells["target"].raw)
     assert (m.value, m.operator, m.unit) == (2, ">=", "accordi")
 
 
@@ -234,19 +239,19 @@ def test_repeated_opening_words_split_text_cells() -> None:
                    "risoluzione di almeno", "10.000 posizioni che", "presentano dati", "incongruenti",
                    "risoluzione di almeno12.000", "posizioni che presentano", "dati incongruenti", "25,00%"])
     assert out.cells["target"].raw == "risoluzione di almeno12.000 posizioni che presentano dati incongruenti"
-    assert bp.cell_measure(out.cells["mid"].raw).value == 10_000
-    assert bp.cell_measure(out.cells["target"].raw) == bp.Measure(out.cells["target"].raw, 12_000, ">=", "posizioni")
+    assert card_cells.cell_measure(out.cells["mid"].raw).value == 10_000
+    assert card_cells.cell_measure(out.cells["target"].raw) == Measure(out.cells["target"].raw, 12_000, ">=", "posizioni")
 
 
 def test_glued_unit_starts_new_number_cell() -> None:
-    cells = bp.build_cells([(1, "1.000 posizioni 700 posizioni", False), (2, "1.200", False),
+    cells = card_cells.build_cells([(1, "1.000 posizioni 700 posizioni", False), (2, "1.200", False),
                             (3, "posizioni1.200", False), (4, "posizioni", False), (5, "1.430 posizioni", True)])
     assert [c.raw for c in cells] == ["1.000 posizioni", "700 posizioni", "1.200 posizioni", "1.200 posizioni",
                                       "1.430 posizioni"]
 
 
 def test_proper_nouns_and_prepositions_stay_in_the_cell() -> None:
-    cells = bp.build_cells([(1, "100% delle posizioni", False), (2, "potenzialmente a rischio", False),
+    cells = card_cells.build_cells([(1, "100% delle posizioni", False), (2, "potenzialmente a rischio", False),
                             (3, "Rotazione degli incarichi", False), (4, "all'Ufficio Provveditorato e", False),
                             (5, "agli Sportelli anagrafici", False), (6, "sul Quality Check", False)])
     assert [c.raw for c in cells] == ["100% delle posizioni potenzialmente a rischio",
@@ -257,19 +262,19 @@ def test_proper_nouns_and_prepositions_stay_in_the_cell() -> None:
 def test_negative_targets_and_word_quantities() -> None:
     out = _values(["Target storico di riferimento:", "anno 2019", "Valore Target: Peso"], ["al 30/6 al 31/12"],
                   ["Nuova attività -2,00% -5,00% 30,00%"])
-    assert (bp.cell_measure(out.cells["mid"].raw).value, bp.cell_measure(out.cells["target"].raw).value) == (-2, -5)
-    assert bp.cell_measure("Almeno una convenzione per il supporto") == bp.Measure(
+    assert (card_cells.cell_measure(out.cells["mid"].raw).value, card_cells.cell_measure(out.cells["target"].raw).value) == (-2, -5)
+    assert card_cells.cell_measure("Almeno una convenzione per il supporto") == Measure(
         "Almeno una convenzione per il supporto", 1, ">=", "convenzione")
-    assert bp.cell_measure("esame di un campione di almeno 8.500 istanze").value == 8500  # "un" is not a quantity
-    assert bp.cell_measure("Avvio del servizio").value is None
+    assert card_cells.cell_measure("esame di un campione di almeno 8.500 istanze").value == 8500  # "un" is not a quantity
+    assert card_cells.cell_measure("Avvio del servizio").value is None
 
 
 def test_indicator_types() -> None:
-    assert bp.indicator_types("Tipo Indicatore: X efficacia esterna □ efficacia interna X efficienza □ qualità") == \
+    assert card_cells.indicator_types("Tipo Indicatore: X efficacia esterna □ efficacia interna X efficienza □ qualità") == \
         "efficacia esterna+efficienza"
-    assert bp.indicator_types("Tipo Indicatore: □XX efficacia esterna □ efficacia interna □ efficienza □XX qualità") == \
+    assert card_cells.indicator_types("Tipo Indicatore: □XX efficacia esterna □ efficacia interna □ efficienza □XX qualità") == \
         "efficacia esterna+qualità"
-    assert bp.indicator_types("Tipo Indicatore: □ efficacia esterna □ efficacia interna □ efficienza □ qualità") is None
+    assert card_cells.indicator_types("Tipo Indicatore: □ efficacia esterna □ efficacia interna □ efficienza □ qualità") is None
 
 
 def test_unsplittable_continuation_is_quarantined() -> None:
@@ -311,7 +316,7 @@ ENTRATE E COSTI DIRETTI DEL PROGETTO"""
 def test_small_card_and_quarantine() -> None:
     src, seg = _text_source("Indicatore 1: fuori scheda\nTipo Indicatore: □X efficienza\nal 30/6 al 31/12\n1 2 3%\n\n"
                             + CARD)
-    out = bp.parse(SegmentContext(src, seg))
+    out = parse_plan_cards(SegmentContext(src, seg))
     assert len(out.readings) == 1
     r = out.readings[0]
     assert (r.objective_code, r.chamber_name, r.year, r.baseline_raw, r.target_midyear_value, r.target_value,
@@ -320,3 +325,70 @@ def test_small_card_and_quarantine() -> None:
     reasons = [q.reason for q in out.quarantined]
     assert len(reasons) == 2
     assert any("outside any objective card" in x for x in reasons) and any("column header" in x for x in reasons)
+
+
+# -- other converters: aligned columns, no blank lines, page breaks ------------------------------------------
+# A card as `pdftotext -layout` prints it: runs of spaces between the cells, justified prose with double spaces,
+# no blank lines; the revised-target column wraps its header over three lines.
+CARD_ALIGNED = """ OBIETTIVO OPERATIVO 9.2
+REVISIONE  DEI  PROCESSI  DI  PROVA
+Peso dell'obiettivo dirigenziale              Peso:   45%
+Balance Scorecard
+Prospettiva strategica
+Semplificazione  e  innovazione  dei  processi
+Descrizione    Il  servizio  è  stato  avviato  nel  corso  dell'anno  con  le  agenzie
+convenzionate  e  sarà  esteso  a  regime.
+INDICATORI:
+Indicatore 1:   numero  di  pratiche  evase
+Tipo Indicatore:     □ efficacia esterna      □X efficacia interna
+                     □ efficienza             □XX qualità
+Target storico di riferimento:      Valore Target:                          Peso
+anno 2019
+                                    al 30/6      al 31/12      Nuova
+                                                               previsione al
+                                                               31/12
+1.000 posizioni                     700          1.200         1.430          25,00%
+Indicatore 2:   rilascio  dei  dispositivi
+Tipo Indicatore:     □X efficacia esterna     □ efficacia interna
+                     □ efficienza             □ qualità
+Target storico di riferimento:      Valore Target:                          Peso
+anno 2019
+                                    al 30/6      al 31/12
+Nuova attività                      -            Rilascio di almeno 300 dispositivi     75,00%
+ENTRATE E COSTI DIRETTI DEL PROGETTO"""
+
+
+def test_card_printed_as_aligned_columns_without_blank_lines() -> None:
+    src, seg = _text_source(CARD_ALIGNED)
+    out = parse_plan_cards(SegmentContext(src, seg))
+    assert out.quarantined == []
+    card = out.objectives[0]
+    assert (card.objective_code, card.objective_level, card.objective_title, card.weight_pct, card.perspective) == (
+        "9.2", "operational", "REVISIONE DEI PROCESSI DI PROVA", 45, "Semplificazione e innovazione dei processi")
+    first, second = out.readings
+    assert (first.provenance.source_line, first.indicator_name, first.indicator_type) == (
+        10, "numero di pratiche evase", "efficacia interna+qualità")
+    assert (first.baseline_raw, first.baseline_value, first.target_midyear_value, first.target_value,
+            first.target_revised_value, first.weight_pct) == ("1.000 posizioni", 1000, 700, 1200, 1430, 25)
+    assert (second.provenance.source_line, second.indicator_type, second.baseline_raw, second.target_midyear_raw,
+            second.weight_pct) == (19, "efficacia esterna", "Nuova attività", "-", 75)
+    assert (second.target_raw, second.target_value, second.target_operator, second.target_unit) == (
+        "Rilascio di almeno 300 dispositivi", 300, ">=", "dispositivi")
+    assert "2 indicators" in card.notes
+
+
+def test_cards_cut_by_page_breaks_read_on() -> None:
+    """Three cards paged as PDF converters print them (a running title, "Pagina N di M", a form feed): the page
+    furniture is left out, a block cut by a page break reads on, and every row keeps its own line."""
+    cards = "\n\n".join(CARD_ALIGNED.replace("9.2", code) for code in ("9.2", "9.3", "9.4"))
+    variant = paged(cards.split("\n"), every=12)
+    src, seg = _text_source(variant.text)
+    out = parse_plan_cards(SegmentContext(src, seg))
+    assert out.quarantined == []
+    assert [o.objective_code for o in out.objectives] == ["9.2", "9.3", "9.4"]
+    step = len(CARD_ALIGNED.split("\n")) + 1  # a card and the blank line after it
+    assert [r.provenance.source_line for r in out.readings] == [
+        variant.line_map[n + k * step] for k in range(3) for n in (10, 19)]
+    assert len({variant.line_map[n + k * step] - (n + k * step) for k in range(3) for n in (10, 19)}) > 1
+    assert [(r.target_value, r.target_revised_value, r.weight_pct) for r in out.readings] == [
+        (1200, 1430, 25), (300, None, 75)] * 3

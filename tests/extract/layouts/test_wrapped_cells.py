@@ -1,4 +1,4 @@
-"""cremona_wrapped: the CCIAA Cremona 2020 results report, whose table cells wrap into separate text blocks."""
+"""wrapped_cells: the CCIAA Cremona 2020 results report, whose table cells wrap into separate runs of lines."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 
 from ccperf.extract.extractor import extract_file, extract_source
-from ccperf.extract.layouts.cremona_wrapped import (
-    Block,
-    covid_count,
-    find_tipo,
-    parse,
-    read_measure,
-    split_blocks,
-    take_cell,
-)
+from ccperf.extract.layouts.wrapped_cells import Printed, find_tipo, list_count, parse, take_cell
+from ccperf.extract.layouts.wrapped_cells.cells import items
+from ccperf.extract.layouts.wrapped_cells.rows import find_anchors, split_rows
+from ccperf.extract.numbers import split_measure
 from ccperf.extract.parser import SegmentContext
 from ccperf.extract.text import SourceText, source_from_bytes
 from ccperf.model import Reading, Segment
@@ -52,7 +47,7 @@ def parse_excerpt(text: str, chamber: str = "Cremona", year: int = 2020):
     lines = tuple(text.split("\n"))
     source = SourceText("excerpt.txt", "0" * 64, len(text), "utf-8", lines)
     segment = Segment("0" * 64, "excerpt.txt", 0, 1, len(lines), chamber, year, "relazione_performance",
-                      "cremona_wrapped")
+                      "wrapped_cells")
     return parse(SegmentContext(source, segment))
 
 
@@ -62,7 +57,7 @@ HEADER = "Ob. Operativo 2020_04_02_01 \n\nTitolo dell'obiettivo \n\nIndicatori \
 
 # -- the whole document against the labelled sample -----------------------------------------------------------
 def test_segment_is_parsed_by_this_layout(result):
-    assert [s.layout for s in result.segments] == ["cremona_wrapped"]
+    assert [s.layout for s in result.segments] == ["wrapped_cells"]
     assert result.segments[0].parser_status == "parsed"
     assert result.quarantined == []
 
@@ -294,8 +289,18 @@ def test_excerpt_unreadable_table_is_quarantined():
     parsed = parse_excerpt(HEADER + "Una tabella senza colonna Tipo \n\n12 \n\nOBIETTIVO CONSEGUITO \n")
     assert parsed.readings == []
     (q,) = parsed.quarantined
-    assert q.layout == "cremona_wrapped" and "Tipo" in q.reason
+    assert q.layout == "wrapped_cells" and "Tipo" in q.reason
     assert "Una tabella senza colonna Tipo" in q.text
+
+
+def test_text_before_the_first_row_is_quarantined_when_a_blank_line_sets_it_apart():
+    parsed = parse_excerpt(HEADER + "Testo che non appartiene alla tabella \n\nTempo medio di lavorazione delle pratiche "
+                           "\ntelematiche del Registro Imprese \n\nSTRATEGICO <= 5gg            2,61 Fonte dei dati XAFO "
+                           "\n\nOBIETTIVO CONSEGUITO \n")
+    (row,) = parsed.readings
+    assert (row.provenance.source_line, row.target_value, row.actual_value) == (15, 5.0, 2.61)
+    (q,) = parsed.quarantined
+    assert (q.provenance.source_line, q.text) == (13, "Testo che non appartiene alla tabella ")
 
 
 def test_chamber_and_year_come_from_the_segment():
@@ -319,27 +324,123 @@ def test_altered_copy_shifted_lines_and_values():
     assert (row.target_operator, row.target_value, row.target_unit) == (">=", 12.0, "giorni")
 
 
+# -- the same excerpts printed without blank lines (or with them doubled) -------------------------------------------
+def _relaid(text: str, kind: str) -> str:
+    """The excerpt as another converter prints it: blank lines (and lines holding only spaces) removed, or each
+    blank line doubled."""
+    lines = text.split("\n")
+    if kind == "no_blanks":
+        return "\n".join(line for line in lines if line.strip()) + "\n"
+    return "\n".join(line + ("\n" + line if not line.strip() else "") for line in lines)
+
+
+def _line_of(text: str, start: str) -> int:
+    return next(no for no, line in enumerate(text.split("\n"), start=1) if line.startswith(start))
+
+
+ROWS_AFTER_REMARKS = (
+    HEADER + "Percezione del livello di qualità ed \nadeguatezza dei servizi resi \n\n"
+    "OUTCOME >=80% > 80% (come \nsotto precisato) \n\nModalità di calcolo: (numero di valutazioni \n"
+    "positive/numero totale di valutazioni)*100 \n\nOBIETTIVO CONSEGUITO \n"
+    "Incontri PID 100% (n.140 questionari, valutazione media 4,4 su un punteggio massimo di 5, pari a una percentuale "
+    "\ndell’87,96%) \nFestival della Mostarda 100% (1 impresa 100%) \n \n\n"
+    "Grado di restituzione delle risorse al \nterritorio in interventi di promozione. \n"
+    "Misura il valore del diritto annuale (al netto \n\n"
+    "STRATEGICO >=70% 101,95% Modalità di calcolo = Interventi economici \n(€ 2.720.771,87) + Totale costi \n\n"
+    "OBIETTIVO CONSEGUITO \nSi veda relazione iniziale \n \n\n"
+    "Qualità ed adeguatezza dei servizi resi in \ntema di assistenza agli organi \n\n"
+    "STRATEGICO Tempestività \nqualità procedure \n\n Misura la tempestività della adozione \ndegli atti. \n\n"
+    "OBIETTIVO CONSEGUITO \n")
+
+
+@pytest.mark.parametrize("kind", ["original", "no_blanks", "double_blanks"])
+def test_rows_after_remarks_without_blank_lines(kind):
+    """A remark after a status line and the next row's description are told apart without the blank line between
+    them: a full-width line, the rest of one, and a short item before a capitalised line are remarks."""
+    text = ROWS_AFTER_REMARKS if kind == "original" else _relaid(ROWS_AFTER_REMARKS, kind)
+    parsed = parse_excerpt(text)
+    first, second, third = parsed.readings
+    assert first.provenance.source_line == _line_of(text, "Percezione del livello")
+    assert (first.target_value, first.actual_raw, first.actual_value) == (80.0, "> 80% (come sotto precisato)", 80.0)
+    assert "Festival della Mostarda" in first.notes and "Festival" not in second.indicator_name
+    assert second.provenance.source_line == _line_of(text, "Grado di restituzione")
+    assert second.indicator_name.endswith("Misura il valore del diritto annuale (al netto")
+    assert (second.target_value, second.actual_value, second.status) == (70.0, 101.95, "achieved")
+    assert [(f.value, f.provenance.source_line) for f in parsed.facts if f.unit == "EUR"] == [
+        (2720771.87, _line_of(text, "(€ 2.720.771,87)"))]
+    assert third.provenance.source_line == _line_of(text, "Qualità ed adeguatezza")
+    assert third.indicator_name == "Qualità ed adeguatezza dei servizi resi in tema di assistenza agli organi"
+    assert (third.target_raw, third.actual_raw) == ("Tempestività qualità procedure", None)
+    assert "Remarks: 'Si veda relazione iniziale'" in second.notes
+    assert parsed.quarantined == []
+
+
+@pytest.mark.parametrize("kind", ["no_blanks", "double_blanks"])
+def test_list_row_and_page_break_without_blank_lines(kind):
+    """The list row with a page break inside its cells reads the same once blank lines are gone or doubled:
+    the metric names end at the first value, the value cell at the wide Note, and the line that a page break
+    pushed below the Note ends both cut cells."""
+    text = _relaid(HEADER + "Bando SAFE WORKING SUPPORTO \nDIRETTO \nALLE \nIMPRESE \n\nN° imprese \nsostenute \n \n"
+                   "Rispetto tempi di \nerogazione del \n\n52 (su 54 \ndomande \nammesse, 2 da \nparte di 2 \nstesse \n\n"
+                   "Il Bando è stato approvato in data 14 \nmaggio 2020 per un totale di € \n150.000,00 a carico della "
+                   "CCIAA \n\n\n\ncontributo imprese)  \n \nsì \n\ndisposizione da Regione Lombardia per \n"
+                   "tutta la Regione Lombardia) \n\nOBIETTIVO CONSEGUITO \n", kind)
+    (row,) = parse_excerpt(text).readings
+    assert row.provenance.source_line == _line_of(text, "Bando SAFE WORKING")
+    assert row.target_raw == "N° imprese sostenute Rispetto tempi di erogazione del contributo"
+    assert row.actual_raw == "52 (su 54 domande ammesse, 2 da parte di 2 stesse imprese) sì"
+    assert "line {} holds the end of the Valore Atteso".format(_line_of(text, "contributo imprese)")) in row.notes
+    assert "Note column: 'Il Bando è stato approvato" in row.notes and "tutta la Regione Lombardia)'" in row.notes
+
+
+def test_suspended_row_without_blank_lines_keeps_its_restated_value():
+    text = _relaid(HEADER + "Grado di utilizzo del budget stanziato \n\nEFFICACIA <= 85% Obiettivo \nsospeso \n\n"
+                   "Fonte dei dati:Interventi \neconomici/Interventi economici \n\n"
+                   "L’obiettivo è stato comunque conseguito \nValore raggiunto 95,90% \n \n", "no_blanks")
+    detail, restated = parse_excerpt(text).readings
+    assert (detail.actual_raw, detail.status) == ("Obiettivo sospeso", "achieved")
+    assert "Note column: 'Fonte dei dati:Interventi economici/Interventi economici'" in detail.notes
+    assert (restated.provenance.source_line, restated.actual_value) == (_line_of(text, "Valore raggiunto"), 95.9)
+
+
+def test_page_furniture_inside_a_cell_is_skipped():
+    """A page break (form feed, running title, "Pagina N di M") inside the Valore Raggiunto and the Note."""
+    pages = ["Premessa \n" * 30 + HEADER, "Tempo medio di pubblicazione delle \nindagini congiunturali \n\n"
+             "EFFICIENZA > 40 46,5 unità di \npersonale per 1 \n", "dirigente \n\nFonte dei dati: Unità di personale "
+             "\n", "dipendente (TI+Td)/Numero di dirigenti \n\nOBIETTIVO CONSEGUITO \n"]
+    text = "".join(("\f" if k else "") + f"Relazione sulla performance 2020 \n\n{page}\nPagina {k + 1} di 4 \n"
+                   for k, page in enumerate(pages))
+    parsed = parse_excerpt(text)
+    (row,) = parsed.readings
+    assert row.provenance.source_line == _line_of(text, "Tempo medio di pubblicazione")
+    assert (row.target_operator, row.target_value, row.actual_raw, row.actual_value) == (
+        ">", 40.0, "46,5 unità di personale per 1 dirigente", 46.5)
+    assert "Note column: 'Fonte dei dati: Unità di personale dipendente (TI+Td)/Numero di dirigenti'" in row.notes
+
+
 # -- helpers -----------------------------------------------------------------------------------------------------
-def test_blocks_split_on_empty_lines_and_status_lines():
-    blocks = split_blocks(list(enumerate(["a ", " ", "b", "", "c", " ", "OBIETTIVO CONSEGUITO ", "remark"], start=1)))
-    assert [(b.first, b.last, b.status) for b in blocks] == [(1, 3, False), (5, 5, False), (7, 7, True),
-                                                             (8, 8, False)]
-    assert blocks[0].items() == ["a", "b"]
+def test_status_lines_split_cells_from_remarks_and_items_open_with_a_metric():
+    texts = ["Descrizione a ", "STRATEGICO Attuazione e ", "rendicontazione", "OBIETTIVO CONSEGUITO ", "remark"]
+    lines = [Printed(no, text) for no, text in enumerate(texts, start=1)]
+    (row,), stray = split_rows(lines, find_anchors(lines))
+    assert stray == [] and [p.number for p in row.description] == [1]
+    assert ([p.number for p in row.cells], row.status.number, [p.number for p in row.remarks]) == ([3], 4, [5])
+    assert items(["a ", "N° b", "c"]) == ["a", "N° b c"]
 
 
 def test_find_tipo_joins_words_split_without_hyphen():
-    tipo = find_tipo(Block([(1, "ORGANIZZATI"), (2, "VO ")]))
+    tipo = find_tipo(["ORGANIZZATI", "VO "])
     assert tipo is not None and (tipo.tipo, tipo.end_index, tipo.rest) == ("ORGANIZZATIVO", 1, "")
-    tipo = find_tipo(Block([(1, "Bando FAICREDITO SUPPORTO "), (2, "DIRETTO "), (3, "ALLE "), (4, "IMPRESE ")]))
+    tipo = find_tipo(["Bando FAICREDITO SUPPORTO ", "DIRETTO ", "ALLE ", "IMPRESE "])
     assert tipo is not None and (tipo.tipo, tipo.prefix) == ("SUPPORTO DIRETTO ALLE IMPRESE", "Bando FAICREDITO")
-    assert find_tipo(Block([(1, "BANDO ACCOMPAGNAMENTO EXPORT: 1 POSITIVO")])) is None
+    assert find_tipo(["BANDO ACCOMPAGNAMENTO EXPORT: 1 POSITIVO"]) is None
 
 
 def test_measures_and_cells():
-    cell, rest = read_measure(">= 80% > 80% Modalità")
+    cell, rest = split_measure(">= 80% > 80% Modalità")
     assert (cell.raw, cell.value, cell.operator, cell.unit, rest) == (">= 80%", 80.0, ">=", "%", "> 80% Modalità")
-    assert read_measure("14/7/2020") is None
+    assert split_measure("14/7/2020") is None
     assert take_cell("Referti OIV Referti regolari Fonte") == ("Referti OIV", "Referti regolari Fonte")
-    assert covid_count(["N° riunioni"], "1 riunione in plenaria seguita da riunioni quindicinali") is None
-    assert covid_count(["N° imprese coinvolte"], "14 imprese partecipanti al webinar") == 14.0
-    assert covid_count(["N° incontri", "N° partecipanti"], "N° 7 incontri per un totale di 243 partecipanti") is None
+    assert list_count(["N° riunioni"], "1 riunione in plenaria seguita da riunioni quindicinali") is None
+    assert list_count(["N° imprese coinvolte"], "14 imprese partecipanti al webinar") == 14.0
+    assert list_count(["N° incontri", "N° partecipanti"], "N° 7 incontri per un totale di 243 partecipanti") is None
