@@ -536,3 +536,16 @@ def test_the_shipped_yaml_is_what_superset_exports(superset: Bi, tmp_path: Path)
     assert sorted(written) == sorted(shipped)
     for name, text in shipped.items():
         assert (folder / name).read_text(encoding="utf-8") == text, name
+
+
+def test_the_datasets_list_every_column_of_the_publication(superset: Bi) -> None:
+    """A mart that gains, loses or retypes a column must be followed in bi/dashboard/datasets (Superset only offers
+    the columns a dataset lists, and an import drops the others)."""
+    with duckdb.connect(str(superset.marts / "ccperf.duckdb"), read_only=True) as con:
+        for path in sorted((bi.DASHBOARD_DIR / "datasets").rglob("*.yaml")):
+            dataset = yaml.safe_load(path.read_text(encoding="utf-8"))
+            source = (f"({dataset['sql']})" if dataset["sql"]
+                      else f"{dataset['schema']}.\"{dataset['table_name']}\"")
+            actual = [(name, kind) for name, kind, *_ in con.execute(f"describe select * from {source}").fetchall()]
+            listed = [(c["column_name"], c["type"]) for c in dataset["columns"] if not c["expression"]]
+            assert listed == actual, path.name
