@@ -1,8 +1,9 @@
-"""The `ccperf` command: run the pipeline, extract one file, show the state of the warehouse."""
+"""The `ccperf` command: run the pipeline, extract one file, show the state of the warehouse, set up BI."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -232,6 +233,80 @@ def report(data_dir: DataDir = None) -> None:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=1) from exc
     print(path)
+
+
+@app.command()
+def bi(data_dir: DataDir = None,
+       port: Annotated[int | None, typer.Option("--port", help="Port of Superset on 127.0.0.1 (default: "
+                                                "$CCPERF_BI_PORT, else 8088).")] = None,
+       stop: Annotated[bool, typer.Option("--stop", help="Stop the Superset server `ccperf bi` started for this "
+                                                        "data folder.")] = False,
+       screenshot: Annotated[Path | None, typer.Option("--screenshot", help="Also open the dashboard in headless "
+                                                       "Chromium and save a full-page PNG here.")] = None,
+       export: Annotated[bool, typer.Option("--export", help="Write the dashboard as it is now in Superset (after "
+                                            "edits in its UI) back into bi/dashboard/, to commit.")] = False,
+       install_only: Annotated[bool, typer.Option("--install-only", help="Only build Superset's environment (or "
+                                                  "find it cached) and print where it is.")] = False,
+       ) -> None:
+    """Apache Superset on the published marts with the shipped dashboard (bi/dashboard/): its own environment,
+    its metadata under <data-dir>/.superset, an admin user from CCPERF_BI_ADMIN_USER and CCPERF_BI_ADMIN_PASSWORD
+    (default admin/admin), the serving file registered read-only, the dashboard imported; prints the URL.
+    Re-running is harmless; --stop stops the server."""
+    from ccperf import bi as superset
+
+    try:
+        settings = superset.BiSettings.load(Settings.load(data_dir), port)
+    except ValueError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=2) from exc
+    if install_only:
+        try:
+            seconds = superset.ensure_environment(settings.venv, say=lambda line: print(line, flush=True))
+        except superset.BiError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=1) from exc
+        print(f"Superset's environment: {settings.venv} ("
+              + ("cached" if seconds is None else f"installed in {seconds:.0f} s") + ")")
+        return
+    if stop:
+        pid = superset.stop_server(settings)
+        print(f"stopped Superset (pid {pid}) of {settings.home}" if pid else
+              f"no Superset started by ccperf bi is running for {settings.data_dir}")
+        return
+    if export:
+        try:
+            if superset.running_server(settings) is None:
+                raise superset.BiError(f"no Superset started by ccperf bi runs for {settings.data_dir}: run "
+                                       "`ccperf bi`, edit the dashboard, then export it")
+            files = superset.export_dashboard(superset.login(settings), settings)
+        except superset.BiError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=1) from exc
+        print(f"wrote {len(files)} files to {superset.DASHBOARD_DIR}: review them with git diff (a run of "
+              "`ccperf bi` imports them again)")
+        return
+    try:
+        result = superset.setup(settings, say=lambda line: print(line, flush=True))
+    except superset.BiError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(code=1) from exc
+    for step in result.steps:
+        print(f"  {step}")
+    print(f"Superset is ready in {result.seconds:.1f} s: {result.dashboard_url}")
+    print(f"  log in as {settings.user!r} with the password of CCPERF_BI_ADMIN_PASSWORD"
+          + (" (not set: the default 'admin')" if "CCPERF_BI_ADMIN_PASSWORD" not in os.environ else ""))
+    print(f"  stop it with `ccperf bi --stop{'' if data_dir is None else f' --data-dir {data_dir}'}`")
+    if screenshot:
+        try:
+            view = superset.open_dashboard(result.dashboard_url, settings.user, settings.password, result.charts,
+                                           screenshot)
+        except superset.BiError as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=1) from exc
+        for error in view.errors:
+            console.print(f"[yellow]{escape(error)}[/yellow]")
+        print(f"screenshot of the dashboard ({len(view.chart_data)} charts drawn in {view.seconds:.1f} s): "
+              f"{screenshot}")
 
 
 @app.command()
