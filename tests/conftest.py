@@ -54,3 +54,14 @@ def pipeline_run(prefect_harness: None, data_copy: Path):
     from flows.pipeline import pipeline
 
     return pipeline(data_dir=str(data_copy))
+
+
+# Fixtures that start Prefect or run the whole flow: a test using one (directly or through another fixture) is a
+# flow-level test, marked slow, so `pytest -m "not slow"` is the fast subset for development.
+FLOW_FIXTURES = {"prefect_harness", "pipeline_run"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if FLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -139,6 +139,7 @@ def assert_write_refused(con: Connection) -> None:
     assert con.execute(text("select count(*) from information_schema.tables where table_name = 'x'")).scalar() == 0
 
 
+@pytest.mark.slow
 def test_the_guides_uris_open_the_serving_file_read_only(first: First) -> None:
     read_only_uri, plain_uri = guide_uris()
     assert read_only_uri.endswith("?access_mode=read_only")
@@ -222,6 +223,7 @@ def second_run(first: First) -> Iterator[tuple[subprocess.Popen, Path]]:
                 proc.wait()
 
 
+@pytest.mark.slow
 def test_bi_connection_during_a_run_and_across_its_publication(first: First,
                                                               second_run: tuple[subprocess.Popen, Path]) -> None:
     proc, log = second_run

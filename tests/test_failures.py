@@ -35,6 +35,7 @@ def _corrupt(settings: Settings, sql: str) -> None:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_failing_dbt_test_stops_the_run(one_document: Settings) -> None:
     _corrupt(one_document, "update raw.indicator_readings set status = 'conseguito' where source_line = 987")
     with pytest.raises(PipelineError) as err:
@@ -44,6 +45,7 @@ def test_a_failing_dbt_test_stops_the_run(one_document: Settings) -> None:
     assert "accepted_values_stg_raw__indicator_readings_status" in message
 
 
+@pytest.mark.slow
 def test_a_critical_expectation_blocks_publication(one_document: Settings) -> None:
     stages.build_marts(one_document)
     _corrupt(one_document, "update raw.indicator_readings set source_line = 0 where source_line = 987")

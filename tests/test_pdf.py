@@ -205,6 +205,7 @@ def test_without_tesseract_a_scanned_page_is_quarantined_and_the_rest_is_read(
     assert any("Obiettivo" in line.text or "Ob." in line.text for line in result.source_lines if line.page_no != 2)
 
 
+@pytest.mark.slow
 def test_a_page_whose_fonts_have_no_unicode_map_is_read_by_ocr(tmp_path: Path) -> None:
     _needs_ocr()
     pdf = tmp_path / "garbled.pdf"

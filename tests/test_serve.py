@@ -129,6 +129,7 @@ def served(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         stop_group(process)
 
 
+@pytest.mark.slow
 def test_serve_creates_the_deployment_of_the_pipeline_on_the_schedule(server: Server, served: Served) -> None:
     with client_of(server) as client:
         deployment = client.read_deployment_by_name(DEPLOYMENT)
@@ -140,6 +141,7 @@ def test_serve_creates_the_deployment_of_the_pipeline_on_the_schedule(server: Se
     assert server.url in printed and DEPLOYMENT in printed and f"'{CRON}' ({TIMEZONE}); next run: " in printed
 
 
+@pytest.mark.slow
 def test_a_triggered_run_is_executed_by_serve_and_publishes_the_marts(server: Server, served: Served) -> None:
     triggered_at = datetime.now()
     with client_of(server) as client:
@@ -168,6 +170,7 @@ def test_a_triggered_run_is_executed_by_serve_and_publishes_the_marts(server: Se
     assert last == (manifest["run_id"], "succeeded")
 
 
+@pytest.mark.slow
 def test_the_server_schedules_the_next_runs_on_the_cron(server: Server, served: Served) -> None:
     from prefect.client.schemas.filters import (
         FlowRunFilter,
@@ -187,6 +190,7 @@ def test_the_server_schedules_the_next_runs_on_the_cron(server: Server, served: 
     assert all((s.isoweekday(), s.hour, s.minute) == (2, 4, 15) for s in starts)
 
 
+@pytest.mark.slow
 def test_prefect_yaml_deploys_to_a_process_work_pool(server: Server) -> None:
     env = env_for(server, PWD=str(PROJECT_ROOT))  # prefect.yaml fills "{{ $PWD }}" at deploy time
     pool = subprocess.run([str(BIN / "prefect"), "work-pool", "create", "ccperf", "--type", "process"],
