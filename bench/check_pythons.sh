@@ -10,10 +10,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 export UV_PYTHON_DOWNLOADS=never PYTHONUNBUFFERED=1
 
-find_python() {
-    command -v "$1" 2>/dev/null && return
-    local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
-    ls -d "$pyenv_root"/versions/"${1#python}".*/bin/python3 2>/dev/null | sort -V | tail -1
+find_python() {  # an interpreter that runs (a pyenv shim of a version not selected does not)
+    local candidate pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+    for candidate in "$(command -v "$1" 2>/dev/null)" \
+        "$(ls -d "$pyenv_root"/versions/"${1#python}".*/bin/python3 2>/dev/null | sort -V | tail -1)"; do
+        if [ -n "$candidate" ] && "$candidate" -c pass 2>/dev/null; then echo "$candidate"; return; fi
+    done
 }
 
 if [ $# -eq 0 ]; then

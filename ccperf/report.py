@@ -328,6 +328,9 @@ def entity_figure(rows: list[Row]) -> Figure:
     return Figure("fig-entity", "entity_scores", fig, 420)
 
 
+SMALL_BASE = 5  # a share of fewer readings than this is drawn pale: one more reading moves it by 20 points or more
+
+
 def target_share_figure(rows: list[Row]) -> Figure:
     comparable = [r for r in rows if r["share_met_pct"] is not None]
     groups = sorted({(r["chamber_name"], r["year"]) for r in comparable})
@@ -338,12 +341,16 @@ def target_share_figure(rows: list[Row]) -> Figure:
         fig.add_trace(go.Bar(
             name=LEVEL_LABELS.get(level, level), x=[chamber_year(r) for r in of_level],
             y=[r["share_met_pct"] for r in of_level],
-            text=[f"{fmt_num(r['share_met_pct'], 0)}%" for r in of_level], textposition="outside",
+            # each share with its base: 100% of 2 readings is not 100% of 40
+            text=[f"{fmt_num(r['share_met_pct'], 0)}%<br>n={r['met'] + r['missed']}" for r in of_level],
+            textposition="outside", textfont={"size": 9},
+            marker={"opacity": [1.0 if r["met"] + r["missed"] >= SMALL_BASE else 0.4 for r in of_level]},
             cliponaxis=False, customdata=[[r["met"], r["met"] + r["missed"]] for r in of_level],
             hovertemplate="%{x}, " + LEVEL_LABELS.get(level, level)
             + ": %{y:.1f}% met (%{customdata[0]} of %{customdata[1]})<extra></extra>"))
-    _layout(fig, "Indicators meeting their target, % of the comparable current readings", 460, barmode="group",
-            yaxis={"title": {"text": "target met (%)"}, "range": [0, 115]}, uniformtext={"minsize": 9, "mode": "show"},
+    _layout(fig, "Indicators meeting their target, % of the comparable current readings<br><sup>n = readings "
+                 f"compared; pale bars rest on fewer than {SMALL_BASE}</sup>",
+            460, barmode="group", bargap=0.1, yaxis={"title": {"text": "target met (%)"}, "range": [0, 125]}, uniformtext={"minsize": 9, "mode": "show"},
             xaxis={"categoryorder": "array", "categoryarray": labels})
     return Figure("fig-target-share", "target_shares", fig, 460)
 
@@ -389,6 +396,12 @@ def conformed_groups(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return [(key, group) for key, group in groups.items()]
 
 
+def _unit_of(group: list[Row]) -> str:
+    """The unit a small multiple's values are in ("value" when the readings print none or several)."""
+    units = {(r.get("actual_unit") or r.get("target_unit") or "").strip() for r in group} - {""}
+    return units.pop() if len(units) == 1 else "value"
+
+
 def conformed_figure(rows: list[Row]) -> Figure:
     groups = conformed_groups(rows)
     cols = 3
@@ -410,9 +423,12 @@ def conformed_figure(rows: list[Row]) -> Figure:
             y=[r["target_value"] for r in with_target], mode="markers",
             marker={"symbol": "line-ew-open", "size": 16, "line": {"width": 2}, "color": "#d1495b"},
             hovertemplate="%{x}: target %{y}<extra></extra>"), row=row, col=col)
-    height = 120 + 280 * n_rows
-    _layout(fig, "The same indicator across chambers: current measured values (units in the table)", height,
-            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom"})
+        fig.update_yaxes(title_text=_unit_of(group), row=row, col=col)
+    height = 160 + 280 * n_rows
+    # the legend sits in the top margin, on the container's own scale, above every subplot title
+    _layout(fig, "The same indicator across chambers: current measured values", height,
+            margin={"l": 60, "r": 30, "t": 120, "b": 60},
+            legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "top", "yref": "container"})
     fig.update_annotations(font={"size": 11})
     return Figure("fig-conformed", "conformed", fig, height)
 
