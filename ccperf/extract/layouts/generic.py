@@ -50,6 +50,8 @@ class Vocabulary:
 
     words: tuple[tuple[str, str], ...]  # (normalised word, role)
     headings: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, objective level)
+    # cell text → role: every table line's cells are looked up (coverage, header search), most of them repeat
+    _roles: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, profile: Profile) -> Vocabulary:
@@ -61,9 +63,11 @@ class Vocabulary:
     def role_of(self, cell: str) -> str | None:
         if not cell or len(cell) > _HEADER_MAX:
             return None
-        text = _norm(cell)
-        return next((role for word, role in self.words if text == word or text.startswith(word + " ")
-                     or (word.startswith("%") and text.startswith(word))), None)
+        if cell not in self._roles:
+            text = _norm(cell)
+            self._roles[cell] = next((role for word, role in self.words if text == word or text.startswith(word + " ")
+                                      or (word.startswith("%") and text.startswith(word))), None)
+        return self._roles[cell]
 
     def heading_level(self, text: str) -> str | None:
         return next((level for pattern, level in self.headings if pattern.search(text)), None)

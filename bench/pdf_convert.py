@@ -1,0 +1,57 @@
+"""PDF conversion, timed as whole processes against its floor (numbers in docs/benchmarks.md).
+
+    .venv/bin/python bench/pdf_convert.py render OUT_DIR        # the bundled documents as PDFs (ruled, unruled)
+    .venv/bin/python bench/pdf_convert.py convert PDF...        # ccperf's conversion, no cache: lines, tables, reflow
+    .venv/bin/python bench/pdf_convert.py floor PDF...          # the floor: pdfplumber's words of every page, nothing else
+
+`convert` is what a run does to a PDF it has not seen; `floor` is the least any positional reading of the same pages
+costs with the same library (opening the file, parsing every page's characters into words). Time the two as a pair
+(A B A B ..., the ratio run by run) with any process timer, e.g. `/usr/bin/time -v`, or hyperfine:
+`hyperfine 'python bench/pdf_convert.py convert X.pdf' 'python bench/pdf_convert.py floor X.pdf'`.
+Both print pages and lines, so a run that read nothing is visible.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def render(out_dir: Path) -> None:
+    from tests.pdf_render import RENDERINGS
+    from tests.pdf_render import render as render_pdf
+
+    for rendering in RENDERINGS:
+        (out_dir / rendering).mkdir(parents=True, exist_ok=True)
+        for text in sorted((ROOT / "data" / "raw").glob("*.txt")):
+            pdf = out_dir / rendering / f"{text.stem}.pdf"
+            pdf.write_bytes(render_pdf(text.read_text(encoding="utf-8").split("\n"), rendering))
+            print(pdf)
+
+
+def convert(paths: list[Path]) -> None:
+    from ccperf.extract.pdf.convert import convert_pdf
+
+    for path in paths:
+        converted = convert_pdf(path.read_bytes(), path.name)
+        print(f"{path.name}: {len(converted.pages)} pages, {len(converted.lines)} lines")
+
+
+def floor(paths: list[Path]) -> None:
+    import pdfplumber
+
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            words = sum(len(page.extract_words()) for page in pdf.pages)
+            print(f"{path.name}: {len(pdf.pages)} pages, {words} words")
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "render":
+        render(Path(args[0]))
+    else:
+        {"convert": convert, "floor": floor}[command]([Path(a) for a in args])
