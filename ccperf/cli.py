@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+import ccperf.help_format  # noqa: F401  (flags shown as flags in --help)
 from ccperf.config import Settings, quiet_third_parties
 from ccperf.summary import RunSummary
 

@@ -13,6 +13,7 @@ and 5 s), `CCPERF_EXTRACT_WORKERS` (processes for extraction; default: one per c
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,11 @@ class Settings:
 
     @property
     def dbt_target_dir(self) -> Path:
-        # Per data directory, so parallel runs on different data (tests) do not share dbt artefacts.
-        return self.data_dir / ".ccperf" / "dbt_target"
+        # Per data directory, so parallel runs on different data (tests) do not share dbt artefacts; and per project
+        # folder, because dbt's partial parse keeps absolute paths: a data folder used by another checkout (moved,
+        # cloned again) would otherwise load seeds from the old one
+        project = hashlib.sha256(str(self.project_root.resolve()).encode()).hexdigest()[:12]
+        return self.data_dir / ".ccperf" / f"dbt_target-{project}"
 
     @property
     def pdf_cache_dir(self) -> Path:
