@@ -26,6 +26,7 @@ class Section:
 class StatusReport:
     source: str  # what was read, in plain words
     sections: list[Section] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # runs in progress, runs that did not finish
 
 
 # Each section: (title, query on the warehouse, query on the serving file or None, note when empty)
@@ -107,6 +108,20 @@ def read_status(settings: Settings) -> StatusReport:
         finally:
             con.close()
     try:
-        return StatusReport(f"warehouse {settings.warehouse}", _sections(con, serving=False))
+        return StatusReport(f"warehouse {settings.warehouse}", _sections(con, serving=False), _run_notices(con))
     finally:
         con.close()
+
+
+def _run_notices(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs with a start record and no end record: in progress (their process runs) or interrupted."""
+    from ccperf import runs
+
+    notices = []
+    for record in runs.open_runs(con):
+        if runs.is_alive(record):
+            notices.append(f"in progress: {record.describe()}")
+        else:
+            notices.append(f"did not finish: {record.describe()} has no end record (killed or crashed); the next "
+                           "`ccperf run` reconciles the warehouse with raw/ and publishes again")
+    return notices
