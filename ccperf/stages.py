@@ -62,38 +62,25 @@ def check_quality(settings: Settings, run_id: str) -> QualityReport:
     return report
 
 
-def check_not_empty(settings: Settings, allow_shrink: bool = False) -> None:
-    """Before dbt: a warehouse without a single reading would publish empty marts; stop now (unless allowed)."""
-    if allow_shrink:
-        return
-    with warehouse(settings) as con:
-        readings = con.execute("select count(*) from raw.indicator_readings").fetchone()[0]
-        documents = con.execute("select count(*) from raw.documents").fetchone()[0]
-    if readings == 0:
-        published = read_manifest(settings.marts_dir)
-        before = (published or {}).get("files", {}).get("fact_indicator_reading.parquet") if published else None
-        held = f"{documents} documents and no reading" if documents else "no document"
-        raise PipelineError(f"this run would publish no readings at all: the warehouse holds {held} after reading "
-                            f"{settings.raw_dir} (see the files above)"
-                            + (f", where {before} readings are published now" if before else "")
-                            + "; nothing was published. If this is what you want, run again with --allow-shrink")
-
-
 def check_shrink(settings: Settings, allow_shrink: bool = False) -> str | None:
-    """Refuse to publish garbage: a run that would publish no readings, or drop more than CCPERF_MAX_SHRINK_PCT of
-    the readings published now, fails (PipelineError) unless `allow_shrink`. Returns a note when it allowed one."""
+    """Refuse to publish garbage, right after landing (before dbt): a run that would publish no readings, or drop
+    more than CCPERF_MAX_SHRINK_PCT of the readings published now, fails (PipelineError) unless `allow_shrink`.
+    The marts hold one reading row per reading landed, so the warehouse's raw readings are what would be published.
+    Returns a note when it let a shrink through."""
     published = read_manifest(settings.marts_dir)
     before = None
     if published and isinstance(published.get("files"), dict):
         before = published["files"].get("fact_indicator_reading.parquet")
     with warehouse(settings) as con:
-        after = con.execute("select count(*) from marts.fact_indicator_reading").fetchone()[0]
-        by_document = dict(con.execute("select document_file, count(*) from marts.fact_indicator_reading "
+        after = con.execute("select count(*) from raw.indicator_readings").fetchone()[0]
+        documents = con.execute("select count(*) from raw.documents").fetchone()[0]
+        by_document = dict(con.execute("select document_file, count(*) from raw.indicator_readings "
                                        "group by 1").fetchall())
     problem = None
     if after == 0:
-        problem = ("this run would publish no readings at all (no document in raw/ gave any: see the files above)"
-                   + (f", where {before} are published now" if before else ""))
+        held = f"{documents} documents and no reading" if documents else "no document"
+        problem = (f"this run would publish no readings at all: the warehouse holds {held} after reading "
+                   f"{settings.raw_dir} (see the files above)" + (f", where {before} are published now" if before else ""))
     elif isinstance(before, int) and before > 0:
         dropped = 100.0 * (before - after) / before
         if dropped > settings.max_shrink_pct:

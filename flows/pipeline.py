@@ -48,7 +48,7 @@ for _name in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
         logging.getLogger(_name).addFilter(_FILTER)
 
 
-_STAGES = ("plan", "extract", "land", "dbt", "quality", "shrink", "publish")
+_STAGES = ("plan", "extract", "land", "dbt", "quality", "publish")
 
 
 def _stage_after(summary: RunSummary) -> str:
@@ -143,7 +143,10 @@ def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan
                 sum(len(r.readings) for r in documents), len(kept))
     for name in summary.removed_documents:
         logger.info("removed from the warehouse (no longer in raw/): %s", name)
-    stages.check_not_empty(settings, allow_shrink)
+    note = stages.check_shrink(settings, allow_shrink)  # garbage is refused before dbt spends half a minute
+    if note:
+        summary.notices.append(note)
+        logger.warning("%s", note)
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
@@ -165,14 +168,6 @@ def quality_task(settings: Settings, summary: RunSummary) -> None:
     if not report.passed:
         raise PipelineError("critical data-quality expectations failed; nothing was published:\n  "
                                    + "\n  ".join(summary.quality_failures))
-
-
-@task(name="check-shrink", cache_policy=NO_CACHE)
-def shrink_task(settings: Settings, summary: RunSummary, allow_shrink: bool) -> None:
-    note = stages.check_shrink(settings, allow_shrink)
-    if note:
-        summary.notices.append(note)
-        get_run_logger().warning("%s", note)
 
 
 @task(name="publish-marts", cache_policy=NO_CACHE)
@@ -225,8 +220,6 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
         lap("dbt")
         _retrying(quality_task, settings)(settings, summary)
         lap("quality")
-        _retrying(shrink_task, settings)(settings, summary, allow_shrink)
-        lap("shrink")
         _retrying(publish_task, settings)(settings, summary)
         lap("publish")
         summary.status, summary.message = "succeeded", "published"

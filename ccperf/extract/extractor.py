@@ -15,18 +15,20 @@ from typing import BinaryIO
 
 from ccperf.extract.chambers import registry
 from ccperf.extract.document import DocumentModel
+from ccperf.extract.edition import read_edition
 from ccperf.extract.layouts import layout_named
 from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.parser import ParsedSegment, SegmentContext
 from ccperf.extract.pdf import PdfError, convert_cached, is_pdf
+from ccperf.extract.plausibility import set_aside_implausible
 from ccperf.extract.segment import split_segments
 from ccperf.extract.text import DocumentError, SourceText, sha256_of, source_from_bytes
 from ccperf.model import Document, DocumentPage, ExtractionResult, Provenance, Quarantined, Segment, SourceLine
 
 # Bump when a parser changes what it extracts: unchanged documents are re-extracted only when this changes.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def _apply_override(segments: list[Segment], override: Override | None) -> list[Segment]:
@@ -69,7 +71,20 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
         source_format=source.source_format,
         n_pages=source.n_pages,
         converter=source.converter,
+        **_edition_fields(source, override),
     )
+
+
+def _edition_fields(source: SourceText, override: Override | None) -> dict:
+    """The document's date and correction/draft wording (extract/edition.py); the manifest's date and
+    supersedes win."""
+    edition = read_edition(source.lines, source.file_name)
+    date, line = edition.date, edition.date_line
+    if override is not None and override.date:
+        date, line = override.date, None
+    supersedes = "\n".join(override.supersedes) if override is not None and override.supersedes else None
+    return {"edition_date": date, "edition_date_line": line, "edition_weight": edition.weight,
+            "edition_note": edition.note, "supersedes": supersedes}
 
 
 def _parse_segment(source: SourceText, model: DocumentModel, segment: Segment) -> ParsedSegment:
@@ -128,6 +143,7 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
     for reading in result.readings:
         if reading.actual_unit is None and reading.actual_raw:
             reading.actual_unit = parse_measure(reading.actual_raw).unit
+    set_aside_implausible(source, result)  # values no report prints go to the quarantine, whatever the layout
     result.content_sha256 = content_sha256(source, result.document)
     if source.source_format != "text":
         result.source_lines = [SourceLine(source.sha256, n, source.page_of(n), text)
