@@ -102,6 +102,9 @@ def run(data_dir: DataDir = None,
     from ccperf import lifecycle, planning, stages
     from ccperf.summary import new_summary
 
+    if not settings.raw_dir.is_dir():
+        raise SettingError(f"no document folder: {settings.raw_dir} does not exist or is not a folder (the data "
+                           "folder, --data-dir or CCPERF_DATA_DIR, must hold raw/ with the documents)")
     planning.read_checked_manifest(settings)  # a manifest that breaks its schema stops here: exit code 2
     summary = new_summary()
     started = time.perf_counter()

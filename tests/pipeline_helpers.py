@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +61,56 @@ def write_bad_inputs(raw: Path) -> None:
         "Verbale della riunione del comitato di quartiere\n\nIl giorno 12 marzo 2024 si è riunito il comitato.\n\n"
         "Punto 1\tManutenzione\tDa definire\nPunto 2\tIlluminazione\tIn corso\n", encoding="utf-8")
     write_fifty_megabytes(raw / "huge.txt")
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 900,
+        user: int | None = None) -> subprocess.CompletedProcess:
+    """`ccperf <args>` in a subprocess (this tree's code), with `env` added to the environment; `user` runs it as
+    that uid (and its primary gid)."""
+    environment = {**os.environ, **(env or {})}
+    root = str(Path(__file__).resolve().parents[1])
+    environment["PYTHONPATH"] = root + os.pathsep + environment.get("PYTHONPATH", "")
+
+    def as_user() -> None:
+        if user is not None:
+            import pwd
+
+            os.setgid(pwd.getpwuid(user).pw_gid)
+            os.setuid(user)
+
+    return subprocess.run([sys.executable, "-c", "from ccperf.cli import app; app()", *args], env=environment,
+                          capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=as_user if user is not None else None)
+
+
+def flat(output: str) -> str:
+    """Console output on one line (rich wraps long lines)."""
+    return " ".join(output.split())
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file below `folder` (a publication), by relative path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fake_publication(data_dir: Path, run_id: str = "run-1", rows: int = 10) -> dict[str, str]:
+    """A small publication (no dbt) in data_dir/marts, published as a run does; returns its checksums."""
+    from ccperf.publish import publish_marts
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(data_dir / "small-warehouse.duckdb"))
+    try:
+        con.execute("create schema if not exists marts")
+        con.execute("create or replace table marts.fact_indicator_reading as select range as reading_key, "
+                    f"'x.txt' as document_file from range({rows})")
+        con.execute("create or replace table marts.dim_year as select 2020 + range as year from range(3)")
+        publish_marts(con, data_dir / "marts", run_id)
+    finally:
+        con.close()
+    return checksums(data_dir / "marts")
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
