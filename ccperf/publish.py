@@ -188,24 +188,29 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, f"cannot swap {a} and {b}: {os.strerror(err)}")
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Make the folder `new` the folder `target` in one step; the previous `target` is deleted afterwards. A run
-    killed between the two leaves the previous folder at `new`'s path (cleaned up by clean_leftovers)."""
+def swap_in(new: Path, target: Path, swapped: Callable[[], None] | None = None) -> None:
+    """Make the folder `new` the folder `target` in one step; the previous `target` is deleted afterwards (after
+    calling `swapped`). A run killed between the two leaves the previous folder at `new`'s path (cleaned up by
+    clean_leftovers)."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise RuntimeError(f"{target} is not a folder: cannot publish into it")
+    swapped = swapped or (lambda: None)
     if target.is_dir():
         if _exchange(new, target):
             _fsync(target.parent)
+            swapped()
             shutil.rmtree(new, ignore_errors=True)
             return
         old = new.with_name(new.name + "-old")
         os.rename(target, old)  # no atomic exchange here: for an instant there is no target
         os.rename(new, target)
         _fsync(target.parent)
+        swapped()
         shutil.rmtree(old, ignore_errors=True)
         return
     os.rename(new, target)
     _fsync(target.parent)
+    swapped()
 
 
 def clean_leftovers(marts_dir: Path) -> list[str]:
@@ -313,7 +318,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path, run_id: str, 
         for path in [*staging.rglob("*"), staging]:
             _fsync(path)
         step("swap")
-        swap_in(staging, marts_dir)
+        swap_in(staging, marts_dir, lambda: step("remove the previous publication"))
         swapped = True
         step("done")
     finally:
