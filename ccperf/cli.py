@@ -76,6 +76,16 @@ def no_traceback(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _release(exc: BaseException | None) -> None:
+    """Drop what the frames of a failure hold (closed DuckDB connections among them): Prefect keeps the exception in
+    the run's state, and objects still alive at exit make DuckDB's bindings print leak warnings."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
 def load_settings(data_dir: Path | None) -> Settings:
     """The settings, every CCPERF_* variable checked (SettingError: exit code 2); unknown ones are reported."""
     settings = Settings.load(data_dir)
@@ -129,10 +139,12 @@ def run(data_dir: DataDir = None,
             except Exception as exc:  # every failure ends in a readable summary, not a traceback
                 if summary.status not in ("failed", "cancelled"):
                     summary.status, summary.message = "failed", str(exc)
+                _release(exc)
     except BaseException as exc:  # SIGTERM, SIGINT (or Prefect's own SIGTERM bridge)
         signum = lifecycle.stop_signal(exc)
         if signum is None:
             raise
+        _release(exc)
         if summary.status not in ("cancelled",):
             summary.status = "cancelled"
             summary.message = f"stopped by {signal.Signals(signum).name}: " + (summary.message or "nothing done")

@@ -126,7 +126,7 @@ def remove_absent(con: duckdb.DuckDBPyConnection, keep_sha256: set[str]) -> list
     gone = [(sha, name) for sha, name in present if sha not in keep_sha256]
     # rows whose document row is gone can only come from an older version or a damaged warehouse: never kept
     orphans = sum(con.execute(f"select count(*) from raw.{name} where document_sha256 not in "
-                              "(select document_sha256 from raw.documents)").fetchone()[0]
+                              "(select document_sha256 from raw.documents)").fetchall()[0][0]
                   for name in RAW_TABLES if name not in ("documents", "document_files"))
     if orphans:
         gone.append(("", ""))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import signal
 import time
+import traceback
+from pathlib import Path
 
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -31,13 +33,26 @@ from ccperf.summary import RunSummary, new_summary
 
 
 class _NoTracebackForPipelineErrors(logging.Filter):
-    """Prefect logs a failed task or flow run with its traceback; a PipelineError is an expected, explained
-    failure, so its record keeps the message and drops the traceback."""
+    """Prefect logs a failed task or flow run with its traceback. A PipelineError is an expected, explained
+    failure: its record keeps the message and drops the traceback. Anything else (a bug) is logged as its message,
+    and its traceback goes to the error log of the data folder (data/.ccperf/ccperf-error.log), not the console."""
+
+    error_log: Path | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, PipelineError):
-            record.exc_info, record.exc_text = None, None
+        if exc is None:
+            return True
+        if not isinstance(exc, PipelineError) and self.error_log is not None:
+            try:
+                self.error_log.parent.mkdir(parents=True, exist_ok=True)
+                with self.error_log.open("a", encoding="utf-8") as fh:
+                    fh.write(f"--- {record.name} {time.strftime('%Y-%m-%d %H:%M:%S')}: {record.getMessage()}\n")
+                    fh.write("".join(traceback.format_exception(*record.exc_info)))  # type: ignore[misc]
+                record.msg = f"{record.msg} (traceback in {self.error_log})"
+            except OSError:
+                pass
+        record.exc_info, record.exc_text = None, None
         return True
 
 
@@ -195,6 +210,7 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
         settings = Settings.load(data_dir)
     except ValueError as exc:
         raise PipelineError(str(exc)) from exc
+    _FILTER.error_log = settings.state_dir / "ccperf-error.log"
     summary = summary or new_summary()
     started = time.perf_counter()
     mark = time.perf_counter()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from ccperf.incremental import make_plan
 from ccperf.model import ExtractionResult, Provenance, Reading
 from ccperf.warehouse import connect, ensure_schema
 from tests.conftest import RAW_DIR
+from tests.pipeline_helpers import without_root_powers
 
 CREMONA = "000_b94ecf89defcc372.txt"
 MASSA = "004_0cdd469904be561d.txt"
@@ -86,19 +86,12 @@ def test_a_fifo_is_never_opened_for_reading(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 5  # did not block waiting for a writer
 
 
-def without_root_powers() -> list[str]:
-    """A command prefix that runs a program as this user without the power to read any file (root's
-    CAP_DAC_OVERRIDE): permission bits apply, as for anyone else."""
-    if os.geteuid() != 0:
-        return []
-    if not shutil.which("setpriv"):
-        pytest.skip("running as root without setpriv: a file cannot be made unreadable")
-    return ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
-
-
 def _run_without_root_powers(code: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    return subprocess.run([*without_root_powers(), sys.executable, "-c", code, *args], capture_output=True, text=True,
+    prefix = without_root_powers()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: a file cannot be made unreadable")
+    return subprocess.run([*prefix, sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=120, env=env)
 
 
