@@ -179,8 +179,9 @@ def make_plan(settings: Settings, con: duckdb.DuckDBPyConnection, paths: list[Pa
         files.append(plan_file(settings, path, overrides, loaded))
     files += skipped or []
     files.sort(key=lambda f: f.name)
-    for item in files:
-        inputs.update(json.dumps([item.name, item.size, item.sha256, item.action, item.reason]).encode())
+    for item in files:  # a document (to extract or unchanged: the same input), or an entry not read and why
+        read = item.action in ("extract", "unchanged")
+        inputs.update(json.dumps([item.name, item.size, item.sha256, None if read else item.reason]).encode())
     publication = check_publication(settings.marts_dir)
     published = None if force else published_fingerprint(con, settings, publication)
     return RunPlan(files, inputs.hexdigest(), published, publication, list(interrupted or []))
