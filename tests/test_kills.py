@@ -206,13 +206,14 @@ def test_twenty_kills_at_random_points_leave_a_whole_publication(base: Base, tmp
         timed.proc.wait(timeout=600)
         duration = time.monotonic() - started
         assert timed.proc.returncode == 0, timed.output()
-        for _ in range(KILLS):
+        for number in range(KILLS):
             run = Run(base.data, "--force", env=env)
-            run.sleep_watching(rng.uniform(0.2, duration))
+            # half the kills anywhere in the run, half in its last quarter (quality gate, publication)
+            run.sleep_watching(rng.uniform(0.2, duration) if number % 2 else rng.uniform(0.75, 1.0) * duration)
             finished = run.proc.poll() is not None
             run.signal(signal.SIGKILL)
             stages = [line for line in run.output().splitlines() if "Task run '" in line]
-            killed_at.append("after the end" if finished else (stages[-1].split("Task run '")[1].split("'")[0]
+            killed_at.append("after the end" if finished else ("after " + stages[-1].split("Task run '")[1].split("'")[0]
                                                                 if stages else "before the first stage"))
             assert run.survivors() == [], killed_at[-1]
             check = check_publication(base.data / "marts")
