@@ -268,9 +268,11 @@ def test_a_gx_failure_blocks_the_gate_with_a_clear_message(data_copy: Path, faul
     assert "expect_column_values_to_be_purple not found" in (failed[("unknown", "suite runs")].details or "")
     assert not report.passed
     stored = query(settings.warehouse, "select suite, expectation, success from audit.quality_results "
-                   "where run_id = 'gx-cannot-run-a-suite' order by 1")
-    assert stored == [("bad_query", "query runs", False), ("marts_current_readings",
-                                                           "expect_compound_columns_to_be_unique", True),
+                   "where run_id = 'gx-cannot-run-a-suite' order by all")
+    assert stored == [("bad_query", "query runs", False),
+                      ("marts_current_readings", "expect_column_values_to_not_be_null", True),
+                      ("marts_current_readings", "expect_compound_columns_to_be_unique", True),
+                      ("marts_current_readings", "expect_compound_columns_to_be_unique", True),
                       ("unknown", "suite runs", False)]
 
 
