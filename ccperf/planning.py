@@ -239,7 +239,7 @@ def unchanged_outcomes(con: duckdb.DuckDBPyConnection, items: list[FilePlan]) ->
 
 
 def nothing_changed_message(run_plan: RunPlan) -> str:
-    return (f"nothing changed since the last publication ({len(run_plan.documents)} documents, same bytes, parsers, "
+    return (f"nothing changed since the last publication ({len(run_plan.documents)} files, same bytes, parsers, "
             "dbt project and expectations; the publication matches its checksums): nothing extracted, nothing "
             "published")
 
