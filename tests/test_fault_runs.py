@@ -181,6 +181,11 @@ def test_one_current_reading_per_chamber_year_objective_and_indicator(folder: Fo
     brescia = dict(query(folder.db, "select document_file, count(*) filter (where is_current) from "
                                     "marts.fact_indicator_reading where chamber_key = 'brescia' group by 1"))
     assert brescia == {BRESCIA: 43, BRESCIA_COPY: 0}
+    # objectives are not counted twice either
+    objectives = dict(query(folder.db, "select document_file, count(*) filter (where is_current) from "
+                                       "marts.fact_objective_result where chamber_key = 'cremona' and year = 2020 "
+                                       "and doc_kind = 'relazione_performance' group by 1"))
+    assert objectives == {CREMONA_2020: 0, RETTIFICA: 21}
     values = query(folder.db, "select actual_raw from marts.v_indicator_readings where is_current and "
                               "chamber_name = 'Cremona' and year = 2020 and source_line in (145, 405, 422) order by 1")
     assert values == [("6",), ("7",), ("99,95%",)]
