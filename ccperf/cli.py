@@ -2,72 +2,171 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import signal
+import stat
 import sys
+import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 import ccperf.help_format  # noqa: F401  (flags shown as flags in --help)
-from ccperf.config import Settings, quiet_third_parties
+from ccperf.config import SettingError, Settings, quiet_third_parties, unknown_variables
+from ccperf.extract.manifest import ManifestError
 from ccperf.summary import RunSummary
 
 app = typer.Typer(help="ccperf: performance reports of Italian Chambers of Commerce as a star schema.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 # Wide enough for the summary table when output is piped or captured (CI logs).
 console = Console(width=None if sys.stdout.isatty() else 150)
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder holding raw/ (default: ./data).")]
+EXIT_FAILED, EXIT_BAD_SETTING = 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _error_log(data_dir: Path | None = None) -> Path:
+    """Where the traceback of an unexpected error is kept (never printed)."""
+    for folder in ([data_dir / ".ccperf"] if data_dir else []) + [Path(tempfile.gettempdir())]:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder / "ccperf-error.log"
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir()) / "ccperf-error.log"
+
+
+def no_traceback(command: F) -> F:
+    """No command ends in a traceback: a bad setting is exit code 2 with a message naming it; anything unexpected
+    is one line in plain words (exit code 1) and its traceback goes to a log file, whose path is printed."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except (SettingError, ManifestError) as exc:
+            console.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(code=EXIT_BAD_SETTING) from exc
+        except KeyboardInterrupt as exc:
+            console.print("[red]stopped[/red]")
+            raise typer.Exit(code=130) from exc
+        except Exception as exc:
+            log = _error_log(kwargs.get("data_dir"))
+            try:
+                with log.open("a", encoding="utf-8") as fh:
+                    fh.write(f"--- ccperf {command.__name__} {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+                    fh.write(traceback.format_exc())
+                where = f"; the details are in {log}"
+            except OSError:
+                where = ""
+            console.print(f"[red]ccperf {command.__name__} failed: {escape(type(exc).__name__)}: "
+                          f"{escape(str(exc))}{escape(where)}[/red]")
+            raise typer.Exit(code=EXIT_FAILED) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _release(exc: BaseException | None) -> None:
+    """Drop what the frames of a failure hold (closed DuckDB connections among them): Prefect keeps the exception in
+    the run's state, and objects still alive at exit make DuckDB's bindings print leak warnings."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
+
+
+def load_settings(data_dir: Path | None) -> Settings:
+    """The settings, every CCPERF_* variable checked (SettingError: exit code 2); unknown ones are reported."""
+    settings = Settings.load(data_dir)
+    for line in unknown_variables():
+        console.print(f"[yellow]{escape(line)}[/yellow]")
+    return settings
 
 
 @app.command()
+@no_traceback
 def run(data_dir: DataDir = None,
         force: Annotated[bool, typer.Option("--force", help="Extract every document and publish again, even "
                                                            "when nothing changed.")] = False,
         summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Also write the run summary "
                                                                                  "as JSON to this file.")] = None,
+        allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help="Publish even when the run would publish "
+                                                   "no readings, or drop more than CCPERF_MAX_SHRINK_PCT of the "
+                                                   "published ones.")] = False,
         ) -> None:
     """Run the pipeline on the documents in <data-dir>/raw and publish the marts, doing only the work a change
     requires: unchanged documents are not extracted again; when nothing changed, nothing is rebuilt."""
     quiet_third_parties()
-    try:
-        settings = Settings.load(data_dir)
-    except ValueError as exc:  # e.g. CCPERF_LOCK_TIMEOUT_S=soon
-        console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(code=2) from exc
-    from ccperf import planning, stages
+    settings = load_settings(data_dir)
+    from ccperf import lifecycle, planning, stages
     from ccperf.summary import new_summary
 
+    if not settings.raw_dir.is_dir():
+        raise SettingError(f"no document folder: {settings.raw_dir} does not exist or is not a folder (the data "
+                           "folder, --data-dir or CCPERF_DATA_DIR, must hold raw/ with the documents)")
+    planning.read_checked_manifest(settings)  # a manifest that breaks its schema stops here: exit code 2
     summary = new_summary()
     started = time.perf_counter()
-    quick = None if force else planning.quick_plan(settings)
-    if quick and quick[0].nothing_changed:
-        # nothing to do: answer without starting Prefect (its temporary API server alone takes ~10 s)
-        run_plan, summary.documents = quick
-        summary.inputs_fingerprint = run_plan.inputs_fingerprint
-        summary.status, summary.message = "unchanged", planning.nothing_changed_message(run_plan)
-        summary.elapsed_s = summary.stage_seconds["plan"] = round(time.perf_counter() - started, 2)
-        stages.record_run(settings, summary)
-    else:
-        from flows.pipeline import pipeline  # Prefect is slow to import: only when there is work to do
+    restore = lifecycle.install_stop_handlers()
+    code = 0
+    try:
+        quick = None if force else planning.quick_plan(settings)
+        if quick and quick[0].nothing_changed:
+            # nothing to do: answer without starting Prefect (its temporary API server alone takes ~10 s)
+            run_plan, kept = quick
+            summary.documents = sorted([*kept, *planning.skipped_outcomes(run_plan)], key=lambda d: d.document_file)
+            summary.inputs_fingerprint = run_plan.inputs_fingerprint
+            summary.status, summary.message = "unchanged", planning.nothing_changed_message(run_plan)
+            summary.elapsed_s = summary.stage_seconds["plan"] = round(time.perf_counter() - started, 2)
+            stages.record_run(settings, summary)
+        else:
+            lifecycle.guard_prefect_server()  # its temporary server ends with this process, even when killed
+            from flows.pipeline import pipeline  # Prefect is slow to import: only when there is work to do
 
-        try:
-            pipeline(data_dir=str(data_dir) if data_dir else None, summary=summary, force=force)
-        except Exception as exc:  # every failure ends in a readable summary, not a traceback
-            summary.status, summary.message = "failed", str(exc)
+            try:
+                pipeline(data_dir=str(settings.data_dir), summary=summary, force=force, allow_shrink=allow_shrink)
+            except Exception as exc:  # every failure ends in a readable summary, not a traceback
+                if summary.status not in ("failed", "cancelled"):
+                    summary.status, summary.message = "failed", str(exc)
+                _release(exc)
+    except BaseException as exc:  # SIGTERM, SIGINT (or Prefect's own SIGTERM bridge)
+        signum = lifecycle.stop_signal(exc)
+        if signum is None:
+            raise
+        _release(exc)
+        if summary.status not in ("cancelled",):
+            summary.status = "cancelled"
+            summary.message = f"stopped by {signal.Signals(signum).name}: " + (summary.message or "nothing done")
+            stages.record_run(settings, summary)
+        code = 128 + signum
+    finally:
+        restore()
+    if summary.warehouse_rows is None:
+        summary.warehouse_rows = stages.read_warehouse_rows(settings)
     print_summary(summary, settings)
     if summary_json:
         summary_json.write_text(summary.to_json() + "\n", encoding="utf-8")
+    if code:
+        raise typer.Exit(code=code)
     if summary.status not in ("succeeded", "unchanged"):
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=EXIT_FAILED)
 
 
 @app.command()
+@no_traceback
 def serve(data_dir: DataDir = None,
           cron: Annotated[str | None, typer.Option("--cron", help="When to run, as a cron string (default: "
                                                    "$CCPERF_SCHEDULE, else '0 6 * * *', every day at 06:00).")] = None,
@@ -80,15 +179,15 @@ def serve(data_dir: DataDir = None,
     """Run the pipeline on a schedule: a Prefect deployment served by this process until Ctrl+C, against the server
     named by PREFECT_API_URL or a local one on 127.0.0.1 (started, and stopped at the end, when none is running)."""
     quiet_third_parties()
+    settings = load_settings(data_dir)
     from ccperf import serve as scheduling
 
     cron, timezone = cron or scheduling.schedule_from_env(), timezone or scheduling.timezone_from_env()
     try:
-        settings = Settings.load(data_dir)
         scheduling.check_schedule(cron, timezone)
-    except ValueError as exc:  # a bad cron string, time zone or CCPERF_* setting
+    except ValueError as exc:  # a bad cron string or time zone
         console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(code=2) from exc
+        raise typer.Exit(code=EXIT_BAD_SETTING) from exc
     try:
         scheduling.serve(settings.data_dir, cron, timezone, port=port, run_now=run_now,
                          say=lambda line: print(line, flush=True))
@@ -98,15 +197,24 @@ def serve(data_dir: DataDir = None,
 
 
 @app.command()
+@no_traceback
 def extract(file: Path, as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON.")] = False,
             text: Annotated[bool, typer.Option("--text", help="Print the text the rows' source_line numbers point "
                                                              "into (a PDF's converted text), with line numbers.")] = False
             ) -> None:
     """Extract one document and show what was found (nothing is written but the PDF conversion cache)."""
-    from ccperf.extract.extractor import extract_file
+    from ccperf.extract.extractor import extract_file, file_kind
     from ccperf.model import flatten
 
-    settings = Settings.load()
+    settings = load_settings(None)
+    try:
+        mode = file.stat().st_mode
+    except OSError as exc:
+        console.print(f"[red]{escape(str(file))}: {escape(exc.strerror or str(exc))}[/red]")
+        raise typer.Exit(code=EXIT_FAILED) from exc
+    if not stat.S_ISREG(mode):
+        console.print(f"[red]{escape(str(file))}: not a regular file but {file_kind(mode)}: not read[/red]")
+        raise typer.Exit(code=EXIT_FAILED)
     result = extract_file(file, max_bytes=settings.max_document_bytes, cache_dir=settings.pdf_cache_dir)
     if result.error:
         console.print(f"[red]{escape(file.name)}: {escape(result.error)}[/red]")
@@ -152,6 +260,7 @@ def _print_text(file: Path, result) -> None:
 
 
 @app.command()
+@no_traceback
 def review(data_dir: DataDir = None,
            as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON, for tools.")] = False,
            limit: Annotated[int, typer.Option("--limit", help="Show at most this many items.")] = 200) -> None:
@@ -163,7 +272,7 @@ def review(data_dir: DataDir = None,
     from ccperf.review import as_json as review_json
     from ccperf.review import review_items
 
-    settings = Settings.load(data_dir)
+    settings = load_settings(data_dir)
     if not settings.serving_db.exists():
         console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
         raise typer.Exit(code=1)
@@ -186,22 +295,28 @@ def review(data_dir: DataDir = None,
 
 
 @app.command()
+@no_traceback
 def status(data_dir: DataDir = None) -> None:
-    """Show the last runs, the documents known (layout and rows), quarantined blocks, files not loaded and the last
-    quality result. Never waits for a run: while one holds the warehouse, it shows the last publication."""
-    from ccperf.publish import read_manifest
+    """Show the last runs (and any that did not finish), the documents known (layout and rows), quarantined blocks,
+    files not loaded, readings that disagree between documents, the last quality result and whether the publication
+    is whole (every file checked against _publication.json). Never waits for a run: while one holds the warehouse,
+    it shows the last publication. Exit code 1 when the publication is damaged (the next run repairs it)."""
+    from ccperf.publish import check_publication
     from ccperf.status import read_status
 
-    settings = Settings.load(data_dir)
+    settings = load_settings(data_dir)
+    check = check_publication(settings.marts_dir)
     if not settings.warehouse.exists():
-        console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
-        raise typer.Exit(code=1)
+        console.print(f"No warehouse yet at {escape(str(settings.warehouse))}: run `ccperf run` first.")
+        raise typer.Exit(code=EXIT_FAILED)
     try:
         report = read_status(settings)
     except RuntimeError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(code=1) from exc
+        raise typer.Exit(code=EXIT_FAILED) from exc
     console.print(f"[bold]ccperf status[/bold]: {escape(report.source)}")
+    for line in report.notices:
+        console.print(f"[yellow]{escape(line)}[/yellow]")
     for section in report.sections:
         if not section.rows:
             console.print(f"{section.title}: {section.note}")
@@ -212,31 +327,42 @@ def status(data_dir: DataDir = None) -> None:
         for row in section.rows:
             table.add_row(*[escape("" if v is None else str(v)) for v in row])
         console.print(table)
-    manifest = read_manifest(settings.marts_dir)
+    manifest = check.manifest
     if manifest:
-        console.print(f"published by run {manifest['run_id']} at {manifest.get('published_at', '?')}: "
-                      f"{len(manifest['files'])} Parquet files"
-                      + (f" and {settings.serving_db}" if manifest.get("serving_db") else ""))
+        console.print(f"published by run {escape(str(manifest.get('run_id')))} at {manifest.get('published_at', '?')}: "
+                      f"{len(manifest.get('files') or {})} Parquet files"
+                      + (f" and {escape(str(settings.serving_db))}" if manifest.get("serving_db") else ""))
+    colour = "green" if check.ok else "red" if check.state == "damaged" else "yellow"
+    console.print(f"[{colour}]publication: {escape(check.describe())}[/{colour}]"
+                  + (" — the next `ccperf run` publishes it again" if check.state == "damaged" else ""))
+    if check.leftovers:
+        console.print(f"[yellow]left by an interrupted publication (removed by the next run): "
+                      f"{escape(', '.join(check.leftovers))}[/yellow]")
     for label, path in (("report", settings.marts_dir / "report.html"),
                         ("quality report", settings.quality_docs_dir / "index.html")):
         if path.exists():
-            console.print(f"{label}: {path}")
+            console.print(f"{label}: {escape(str(path))}")
+    if check.state == "damaged":
+        raise typer.Exit(code=EXIT_FAILED)
 
 
 @app.command()
+@no_traceback
 def report(data_dir: DataDir = None) -> None:
     """Write the HTML report of the published marts (<data-dir>/marts/report.html) and print its path."""
     from ccperf.report import ReportError, write_report
 
+    settings = load_settings(data_dir)
     try:
-        path = write_report(Settings.load(data_dir))
-    except (ReportError, ValueError) as exc:
+        path = write_report(settings)
+    except (ReportError, OSError) as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=1) from exc
     print(path)
 
 
 @app.command()
+@no_traceback
 def bi(data_dir: DataDir = None,
        port: Annotated[int | None, typer.Option("--port", help="Port of Superset on 127.0.0.1 (default: "
                                                 "$CCPERF_BI_PORT, else 8088).")] = None,
@@ -256,7 +382,7 @@ def bi(data_dir: DataDir = None,
     from ccperf import bi as superset
 
     try:
-        settings = superset.BiSettings.load(Settings.load(data_dir), port)
+        settings = superset.BiSettings.load(load_settings(data_dir), port)
     except ValueError as exc:
         console.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(code=2) from exc
@@ -311,6 +437,7 @@ def bi(data_dir: DataDir = None,
 
 
 @app.command()
+@no_traceback
 def sql(query: Annotated[str | None, typer.Argument(help="The SQL to run; none: read statements from the input, "
                                                          "each ended by ';'.")] = None,
         data_dir: DataDir = None,
@@ -319,7 +446,7 @@ def sql(query: Annotated[str | None, typer.Argument(help="The SQL to run; none: 
     a DuckDB SQL shell that needs nothing but the set-up command. It never blocks a run."""
     import duckdb
 
-    settings = Settings.load(data_dir)
+    settings = load_settings(data_dir)
     if not settings.serving_db.exists():
         console.print(f"Nothing published yet at {settings.serving_db}: run `ccperf run` first.")
         raise typer.Exit(code=1)
@@ -340,6 +467,7 @@ def sql(query: Annotated[str | None, typer.Argument(help="The SQL to run; none: 
 
 
 @app.command()
+@no_traceback
 def score(data_dir: DataDir = None,
           gold: Annotated[Path | None, typer.Option("--gold", help="Folder of labelled rows (*.readings.jsonl); "
                                                     "default: the labelled sample in tests/fixtures/gold-sample.")] = None,
@@ -355,7 +483,7 @@ def score(data_dir: DataDir = None,
     from ccperf.scoring import load_gold, rows_of_warehouse
     from ccperf.scoring import score as score_rows
 
-    settings = Settings.load(data_dir)
+    settings = load_settings(data_dir)
     gold_dir = gold or settings.project_root / "tests" / "fixtures" / "gold-sample"
     if not settings.warehouse.exists():
         console.print(f"No warehouse yet at {settings.warehouse}: run `ccperf run` first.")
@@ -378,9 +506,14 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
     ok = summary.status in ("succeeded", "unchanged")
     unchanged = summary.files_with_status("unchanged")
+    rows = summary.warehouse_rows
     if summary.status == "unchanged":
+        readings = rows["readings"] if rows is not None else summary.total("readings")
+        for d in summary.documents:
+            if d.status in ("rejected", "ignored"):
+                console.print(f"  [yellow]{d.status} {escape(d.document_file)}: {escape(d.message)}[/yellow]")
         console.print(f"[green]unchanged[/green] in {summary.elapsed_s:.1f} s: {escape(summary.message)}; "
-                      f"{len(unchanged)} documents, {summary.total('readings')} readings in the warehouse; the "
+                      f"{len(unchanged)} documents, {readings} readings in the warehouse; the "
                       f"publication in {escape(str(settings.marts_dir))} stays as it is")
         return
     # one row per document this run worked on; unchanged documents are counted, not listed (there may be hundreds)
@@ -404,9 +537,11 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
         console.print(f"{len(unchanged)} documents unchanged since they were loaded (same sha256 and parser "
                       "version): not extracted again")
     for d in summary.documents:
-        if d.status in ("rejected", "duplicate"):
+        if d.status in ("rejected", "duplicate", "ignored"):
             colour = "red" if d.status == "rejected" else "yellow"
             console.print(f"  [{colour}]{d.status} {escape(d.document_file)}: {escape(d.message)}[/{colour}]")
+    for notice in summary.notices:
+        console.print(f"  [yellow]{escape(notice)}[/yellow]")
     for file_name, seg in summary.segments_needing_attention():
         console.print(f"  [yellow]{escape(file_name)} lines {seg.line_start}-{seg.line_end} ({seg.chamber_name or '?'}, "
                       f"layout {seg.layout}): {escape(seg.message or '')}[/yellow]")
@@ -420,8 +555,12 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     if summary.extracted_bytes:
         console.print(f"extracted {summary.extracted_bytes / 1e6:.1f} MB in {summary.extract_workers} process"
                       f"{'es' if summary.extract_workers > 1 else ''}")
-    console.print(f"rows in the warehouse: {summary.total('readings')} readings, {summary.total('objectives')} objectives, "
-                  f"{summary.total('facts')} facts, {summary.total('quarantined')} quarantined blocks")
+    if rows is None:  # never a count that is not true: the warehouse could not be read
+        console.print("rows in the warehouse: unknown (the warehouse could not be read after the run)")
+    else:
+        console.print(f"rows in the warehouse: {rows['documents']} documents, {rows['readings']} readings, "
+                      f"{rows['objectives']} objectives, {rows['facts']} facts, {rows['quarantined']} quarantined "
+                      "blocks")
     if summary.dbt_counts:
         console.print(f"dbt build: {summary.dbt_counts}")
     if summary.quality_checked:
@@ -439,10 +578,15 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
                          if summary.serving_db else ""))
     if summary.report:
         console.print(f"report: {escape(summary.report)}")
-    elif not ok:
-        console.print(f"nothing was published: the previous publication in {escape(str(settings.marts_dir))} "
-                      "stays in place")
+    elif not ok and not summary.published:
+        place = summary.publication_in_place
+        what = (f" (run {place['run_id']}, {place['readings']} readings)" if place else "")
+        console.print(f"nothing was published: the previous publication{escape(what)} in "
+                      f"{escape(str(settings.marts_dir))} stays in place" if place else
+                      "nothing was published (there is no earlier publication)")
     if summary.stage_seconds:
         console.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items()))
     colour = "green" if ok else "red"
     console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {escape(summary.message)}")
+    if summary.status == "cancelled":
+        console.print("the run was recorded as cancelled in audit.runs; the next `ccperf run` finishes the job")

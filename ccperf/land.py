@@ -96,7 +96,7 @@ def land_documents(con: duckdb.DuckDBPyConnection, results: list[ExtractionResul
                 con.unregister("incoming")
             counts[name] = frame.height
         con.execute("commit")
-    except Exception:
+    except BaseException:  # a failure, or the run stopped (SIGTERM, Ctrl+C): nothing of the batch is kept
         con.execute("rollback")
         raise
     finally:
@@ -115,7 +115,7 @@ def record_files(con: duckdb.DuckDBPyConnection, rows: list[dict[str, typing.Any
             con.execute("insert into raw.document_files by name select * from incoming")
             con.unregister("incoming")
         con.execute("commit")
-    except Exception:
+    except BaseException:  # a failure, or the run stopped (SIGTERM, Ctrl+C): nothing of the batch is kept
         con.execute("rollback")
         raise
 
@@ -124,6 +124,12 @@ def remove_absent(con: duckdb.DuckDBPyConnection, keep_sha256: set[str]) -> list
     """Delete every raw row of documents that are no longer in data/raw. Returns the removed files."""
     present = con.execute("select document_sha256, document_file from raw.documents").fetchall()
     gone = [(sha, name) for sha, name in present if sha not in keep_sha256]
+    # rows whose document row is gone can only come from an older version or a damaged warehouse: never kept
+    orphans = sum(con.execute(f"select count(*) from raw.{name} where document_sha256 not in "
+                              "(select document_sha256 from raw.documents)").fetchall()[0][0]
+                  for name in RAW_TABLES if name not in ("documents", "document_files"))
+    if orphans:
+        gone.append(("", ""))
     if not gone:
         return []
     con.register("gone_shas", pl.DataFrame({"sha": [sha for sha, _ in gone]}).to_arrow())
@@ -132,13 +138,17 @@ def remove_absent(con: duckdb.DuckDBPyConnection, keep_sha256: set[str]) -> list
         for name in RAW_TABLES:
             if name != "document_files":
                 con.execute(f"delete from raw.{name} where document_sha256 in (select sha from gone_shas)")
+        for name in RAW_TABLES:
+            if name not in ("documents", "document_files"):
+                con.execute(f"delete from raw.{name} where document_sha256 not in "
+                            "(select document_sha256 from raw.documents)")
         con.execute("commit")
-    except Exception:
+    except BaseException:  # a failure, or the run stopped (SIGTERM, Ctrl+C): nothing of the batch is kept
         con.execute("rollback")
         raise
     finally:
         con.unregister("gone_shas")
-    return [name for _, name in gone]
+    return [name for _, name in gone if name]
 
 
 def _nothing_recognised(result: ExtractionResult) -> bool:
@@ -240,5 +250,9 @@ def land(settings: Settings, documents: list[ExtractionResult], outcomes: list[D
         record_files(con, [{"document_file": o.document_file, "document_sha256": o.document_sha256,
                             "file_size": o.file_size, "status": "extracted" if o.status == "unchanged" else o.status,
                             "message": o.message, "seen_at": now} for o in outcomes])
-        # a file still in raw/ whose old version was replaced is not "removed"
+        ignored = {o.document_file: o for o in outcomes if o.status == "ignored"}
+        for name in ignored:
+            if name in previous and previous[name] not in keep:
+                ignored[name].message += "; the rows it had in the warehouse were removed"
+        # a file still in raw/ whose old version was replaced (or that is now ignored) is not "removed"
         return [name for name in remove_absent(con, keep) if name not in by_file]

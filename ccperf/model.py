@@ -45,6 +45,13 @@ class Document:
     source_format: str = "text"  # text | pdf
     n_pages: int | None = None  # pages of a PDF
     converter: str | None = None  # what turned a PDF into text, with versions (pdfplumber, tesseract)
+    # which edition of a report it is (extract/edition.py; the manifest's date and supersedes win): ranks documents
+    # that report the same chamber and year (dbt int_document_precedence)
+    edition_date: str | None = None  # ISO date of the act adopting it, or the manifest's date
+    edition_date_line: int | None = None  # the line that date was read on
+    edition_weight: int = 0  # 1 a correction ("rettifica", "aggiornamento"), -1 a draft ("bozza"), 0 neither
+    edition_note: str | None = None  # the wording read and where
+    supersedes: str | None = None  # the manifest's supersedes: file names or sha256, one per line
 
 
 @dataclass

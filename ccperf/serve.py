@@ -24,6 +24,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ccperf.lifecycle import child_command
+
 DEFAULT_CRON = "0 6 * * *"  # every day at 06:00
 DEFAULT_TIMEZONE = "Europe/Rome"  # the chambers' time: a 06:00 run stays at 06:00 across daylight saving
 DEFAULT_PORT = 4200  # Prefect's own default, so `prefect` commands find the server without configuration
@@ -111,9 +113,11 @@ def start_server(port: int, home: Path, timeout_s: float = SERVER_START_TIMEOUT_
     env.pop("PREFECT_API_URL", None)
     with log.open("ab") as out:
         # own session: the server and its workers are stopped together, and Ctrl+C reaches ccperf first
-        process = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        # and it ends with ccperf even when ccperf is killed (parent-death signal, see ccperf.lifecycle)
+        process = subprocess.Popen(child_command([sys.executable, "-m", "prefect", "server", "start", "--host",
+                                                  "127.0.0.1", "--port", str(port)]),
+                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                   start_new_session=True)
     api = Api(local_api_url(port), process, log)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -26,6 +26,7 @@ class Section:
 class StatusReport:
     source: str  # what was read, in plain words
     sections: list[Section] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # runs in progress, runs that did not finish
 
 
 # Each section: (title, query on the warehouse, query on the serving file or None, note when empty)
@@ -69,6 +70,11 @@ _QUARANTINE = ("select document_file as file, source_line || '-' || line_end as 
                "as reason from {schema}.quarantine order by document_file, source_line")
 _NOT_LOADED = ("select document_file as file, status, left(message, 110) as message from {schema}.document_files "
                "where status not in ('extracted', 'unchanged') order by document_file")
+_DISAGREEMENTS = ("select chamber_name as chamber, year, left(indicator_name, 50) as indicator, kept_document_file || ':' "
+                  "|| coalesce(cast(kept_source_line as varchar), '-') as kept, other_document_file || ':' || "
+                  "other_source_line as other, left(differences, 60) as differences, left(decided_by, 60) as decided_by "
+                  "from marts.fact_reading_disagreement order by chamber_name, year, other_document_file, "
+                  "other_source_line")
 _QUALITY = """
     select run_id, count(*) as expectations, count(*) filter (where success) as met,
            count(*) filter (where not success and severity = 'critical') as critical_failures,
@@ -104,6 +110,8 @@ def _sections(con: duckdb.DuckDBPyConnection, serving: bool) -> list[Section]:
         ("Quarantined blocks (kept in raw.quarantine, never dropped)", _QUARANTINE.format(schema=schema),
          "nothing quarantined"),
         ("Files of the last run that were not loaded", _NOT_LOADED.format(schema=schema), "every file was loaded"),
+        ("Readings two documents of the same chamber and year print differently (the kept one is current)",
+         _DISAGREEMENTS, "no document disagrees with another"),
         ("Last quality result", _QUALITY, "the quality gate has not run yet"),
         ("Expectations not met in that result", _QUALITY_FAILURES, "every expectation met"),
     ]
@@ -124,6 +132,20 @@ def read_status(settings: Settings) -> StatusReport:
         finally:
             con.close()
     try:
-        return StatusReport(f"warehouse {settings.warehouse}", _sections(con, serving=False))
+        return StatusReport(f"warehouse {settings.warehouse}", _sections(con, serving=False), _run_notices(con))
     finally:
         con.close()
+
+
+def _run_notices(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Runs with a start record and no end record: in progress (their process runs) or interrupted."""
+    from ccperf import runs
+
+    notices = []
+    for record in runs.open_runs(con):
+        if runs.is_alive(record):
+            notices.append(f"in progress: {record.describe()}")
+        else:
+            notices.append(f"did not finish: {record.describe()} has no end record (killed or crashed); the next "
+                           "`ccperf run` reconciles the warehouse with raw/ and publishes again")
+    return notices

@@ -14,7 +14,7 @@ from ccperf.model import ExtractionResult, Segment
 class DocumentOutcome:
     document_file: str
     document_sha256: str | None
-    status: str  # extracted | unchanged (kept from an earlier run) | rejected | duplicate
+    status: str  # extracted | unchanged (kept from an earlier run) | rejected | duplicate | ignored (not a document)
     message: str  # chamber, year and kind; or why the file was rejected or not loaded
     segments: list[Segment] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
@@ -62,9 +62,16 @@ class RunSummary:
     extracted_bytes: int = 0  # size of the documents extracted by this run (unchanged ones are not)
     inputs_fingerprint: str | None = None  # documents, parsers, dbt project and expectations this run built from
     report: str | None = None  # the HTML report written after publication
-    status: str = "running"  # running | succeeded | unchanged (nothing to do) | failed
+    status: str = "running"  # running | succeeded | unchanged (nothing to do) | failed | cancelled (SIGTERM, Ctrl+C)
     message: str = ""
     elapsed_s: float = 0.0
+    # what the run noticed beyond single documents: a run that did not finish before it, a damaged publication it
+    # repaired, manifest entries not applied, readings that disagree between documents
+    notices: list[str] = field(default_factory=list)
+    # rows in the warehouse when the run ended, read from the warehouse itself (None: it could not be read)
+    warehouse_rows: dict[str, int] | None = None
+    # the publication in place when the run ended: run id and readings (None: nothing published)
+    publication_in_place: dict[str, object] | None = None
 
     def to_json(self) -> str:
         """The whole summary as JSON (`ccperf run --summary-json`), for schedulers and benchmarks."""

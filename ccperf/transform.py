@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccperf.config import Settings
+from ccperf.lifecycle import child_command
 
 
 @dataclass
@@ -39,8 +40,20 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     env = {**os.environ, "CCPERF_WAREHOUSE": str(settings.warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     run_results = target / "run_results.json"
     run_results.unlink(missing_ok=True)  # never report a previous run's results
-    proc = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-    result = DbtResult(success=proc.returncode == 0, command=args, log_tail=(proc.stdout + proc.stderr)[-4000:])
+    # dbt ends with the run: through child_command it gets SIGTERM if the run is killed; if the run is stopped
+    # (SIGTERM, Ctrl+C) it is terminated here, given a few seconds, then killed
+    proc = subprocess.Popen(child_command(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    result = DbtResult(success=proc.returncode == 0, command=args, log_tail=(stdout + stderr)[-4000:])
     if run_results.exists() and command in ("build", "run", "test", "seed"):
         for node in json.loads(run_results.read_text()).get("results", []):
             status = node.get("status", "")

@@ -100,7 +100,8 @@ def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
 AUDIT_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "runs": ("run_id varchar, started_at timestamp, finished_at timestamp, status varchar, message varchar, "
              "n_files integer, n_documents integer, n_readings integer, n_quarantined integer, elapsed_s double",
-             ("n_extracted integer", "stage_seconds varchar")),
+             ("n_extracted integer", "stage_seconds varchar", "pid integer", "host varchar",
+              "process_started double")),
     "publications": ("run_id varchar, published_at timestamp, inputs_fingerprint varchar", ()),
     "quality_results": ("run_id varchar, checked_at timestamp, suite varchar, expectation varchar, "
                         "column_name varchar, severity varchar, success boolean, observed_value varchar, "

@@ -9,7 +9,10 @@ warehouse, a failed dbt test, a critical expectation) is logged as its message, 
 from __future__ import annotations
 
 import logging
+import signal
 import time
+import traceback
+from pathlib import Path
 
 from prefect import Task, flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -23,19 +26,33 @@ from ccperf.config import Settings
 from ccperf.errors import PipelineError, TransientError
 from ccperf.extract import batch
 from ccperf.incremental import RunPlan
+from ccperf.lifecycle import stop_signal
 from ccperf.model import ExtractionResult
 from ccperf.quality import prefetch_gx
 from ccperf.summary import RunSummary, new_summary
 
 
 class _NoTracebackForPipelineErrors(logging.Filter):
-    """Prefect logs a failed task or flow run with its traceback; a PipelineError is an expected, explained
-    failure, so its record keeps the message and drops the traceback."""
+    """Prefect logs a failed task or flow run with its traceback. A PipelineError is an expected, explained
+    failure: its record keeps the message and drops the traceback. Anything else (a bug) is logged as its message,
+    and its traceback goes to the error log of the data folder (data/.ccperf/ccperf-error.log), not the console."""
+
+    error_log: Path | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, PipelineError):
-            record.exc_info, record.exc_text = None, None
+        if exc is None:
+            return True
+        if not isinstance(exc, PipelineError) and self.error_log is not None:
+            try:
+                self.error_log.parent.mkdir(parents=True, exist_ok=True)
+                with self.error_log.open("a", encoding="utf-8") as fh:
+                    fh.write(f"--- {record.name} {time.strftime('%Y-%m-%d %H:%M:%S')}: {record.getMessage()}\n")
+                    fh.write("".join(traceback.format_exception(*record.exc_info)))  # type: ignore[misc]
+                record.msg = f"{record.msg} (traceback in {self.error_log})"
+            except OSError:
+                pass
+        record.exc_info, record.exc_text = None, None
         return True
 
 
@@ -44,6 +61,14 @@ _FILTER = _NoTracebackForPipelineErrors()
 for _name in ("prefect.task_runs", "prefect.flow_runs", "prefect.engine"):
     if _FILTER not in logging.getLogger(_name).filters:
         logging.getLogger(_name).addFilter(_FILTER)
+
+
+_STAGES = ("plan", "extract", "land", "dbt", "quality", "publish")
+
+
+def _stage_after(summary: RunSummary) -> str:
+    """The stage a run was in: the first one without a lap time."""
+    return next((stage for stage in _STAGES if stage not in summary.stage_seconds), "the end of the run")
 
 
 class _Results:
@@ -67,24 +92,32 @@ def _retrying(stage: Task, settings: Settings) -> Task:
 
 @task(name="plan-run", cache_policy=NO_CACHE)
 def plan_task(settings: Settings, summary: RunSummary, force: bool) -> RunPlan:
-    run_plan, kept = planning.plan(settings, planning.manifest(settings), force)
-    summary.documents = kept
+    try:
+        checked = planning.read_checked_manifest(settings)
+    except ValueError as exc:
+        raise PipelineError(f"manifest: {exc}") from exc
+    run_plan, kept = planning.plan(settings, checked.entries, force, summary)
+    summary.documents = sorted([*kept, *planning.skipped_outcomes(run_plan)], key=lambda d: d.document_file)
     summary.inputs_fingerprint = run_plan.inputs_fingerprint
+    summary.notices += run_plan.why_work() + planning.manifest_flags(settings, run_plan, checked)
     logger = get_run_logger()
+    for notice in summary.notices:
+        logger.warning("%s", notice)
     if run_plan.nothing_changed:
         logger.info("nothing changed since the last publication: %d documents, same bytes, parsers, dbt project "
-                    "and expectations", len(run_plan.files))
+                    "and expectations", len(run_plan.documents))
     else:
-        logger.info("%d files in %s: %d new or changed to extract, %d unchanged (kept as loaded)",
-                    len(run_plan.files), settings.raw_dir, len(run_plan.to_extract), len(run_plan.unchanged))
+        logger.info("%d files in %s: %d new or changed to extract, %d unchanged (kept as loaded), %d not read",
+                    len(run_plan.files), settings.raw_dir, len(run_plan.to_extract), len(run_plan.unchanged),
+                    len(run_plan.skipped))
     return run_plan
 
 
 @task(name="extract-documents", cache_policy=NO_CACHE)
 def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> _Results:
     items = run_plan.to_extract
-    total_bytes = sum(i.size for i in items)
-    workers = batch.extraction_workers(items)
+    total_bytes = sum(i.size or 0 for i in items)
+    workers = batch.extraction_workers(items, settings.extract_workers)
     summary.extract_workers, summary.extracted_bytes = workers, total_bytes
     logger = get_run_logger()
     if not items:
@@ -111,10 +144,12 @@ def extract_task(settings: Settings, summary: RunSummary, run_plan: RunPlan) -> 
 
 
 @task(name="land-raw-tables", cache_policy=NO_CACHE)
-def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan: RunPlan) -> None:
+def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan: RunPlan,
+              allow_shrink: bool = False) -> None:
     kept = [item.loaded for item in run_plan.unchanged if item.loaded]
     documents, outcomes = land.classify(batch.results, kept)
-    summary.documents = sorted([*[d for d in summary.documents if d.status == "unchanged"], *outcomes],
+    extracted = {o.document_file for o in outcomes}
+    summary.documents = sorted([*[d for d in summary.documents if d.document_file not in extracted], *outcomes],
                                key=lambda d: d.document_file)
     summary.removed_documents = land.land(settings, documents, summary.documents, kept,
                                             planning.override_keys(run_plan.to_extract))
@@ -123,6 +158,10 @@ def land_task(settings: Settings, summary: RunSummary, batch: _Results, run_plan
                 sum(len(r.readings) for r in documents), len(kept))
     for name in summary.removed_documents:
         logger.info("removed from the warehouse (no longer in raw/): %s", name)
+    note = stages.check_shrink(settings, allow_shrink)  # garbage is refused before dbt spends half a minute
+    if note:
+        summary.notices.append(note)
+        logger.warning("%s", note)
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
@@ -151,27 +190,27 @@ def publish_task(settings: Settings, summary: RunSummary) -> None:
     publication = stages.publish(settings, summary.run_id, summary.inputs_fingerprint)
     summary.published = publication.files
     summary.serving_db = str(publication.serving_db) if publication.serving_db else None
-    get_run_logger().info("published %d marts to %s", len(publication.files), settings.marts_dir)
-
-
-@task(name="write-report", cache_policy=NO_CACHE)
-def report_task(settings: Settings, summary: RunSummary) -> None:
-    from ccperf.report import write_report  # plotly is imported only when a report is written
-
-    try:
-        summary.report = str(write_report(settings))
-    except Exception as exc:
-        raise PipelineError(f"the marts were published, but the HTML report could not be written: {exc}; "
-                                   "`ccperf report` writes it again") from exc
-    get_run_logger().info("report: %s", summary.report)
+    summary.report = str(publication.report) if publication.report else None
+    logger = get_run_logger()
+    logger.info("published %d marts to %s", len(publication.files), settings.marts_dir)
+    if publication.report_error:
+        raise PipelineError(f"the marts were published, but the HTML report could not be written: "
+                            f"{publication.report_error}; `ccperf report` writes it again")
+    logger.info("report: %s", summary.report)
 
 
 @flow(name="ccperf-pipeline", log_prints=False, validate_parameters=False)
-def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, force: bool = False) -> RunSummary:
+def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, force: bool = False,
+             allow_shrink: bool = False) -> RunSummary:
     """Run the stages on the documents in <data_dir>/raw, doing only the work a change requires: unchanged
     documents are not extracted again, and when nothing changed since the last publication nothing is rebuilt.
-    `force` extracts and publishes everything again. Pass `summary` to keep it when the run fails."""
-    settings = Settings.load(data_dir)
+    `force` extracts and publishes everything again; `allow_shrink` publishes even when the run would drop most of
+    the published readings. Pass `summary` to keep it when the run fails or is stopped."""
+    try:
+        settings = Settings.load(data_dir)
+    except ValueError as exc:
+        raise PipelineError(str(exc)) from exc
+    _FILTER.error_log = settings.state_dir / "ccperf-error.log"
     summary = summary or new_summary()
     started = time.perf_counter()
     mark = time.perf_counter()
@@ -190,7 +229,7 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
             return summary
         batch = extract_task(settings, summary, run_plan)
         lap("extract")
-        _retrying(land_task, settings)(settings, summary, batch, run_plan)
+        _retrying(land_task, settings)(settings, summary, batch, run_plan, allow_shrink)
         del batch  # the rows are in the warehouse now; free them before dbt and GX
         lap("land")
         _retrying(dbt_task, settings)(settings, summary)
@@ -199,11 +238,17 @@ def pipeline(data_dir: str | None = None, summary: RunSummary | None = None, for
         lap("quality")
         _retrying(publish_task, settings)(settings, summary)
         lap("publish")
-        report_task(settings, summary)
-        lap("report")
         summary.status, summary.message = "succeeded", "published"
-    except Exception as exc:
-        summary.status, summary.message = "failed", str(exc)
+    except BaseException as exc:
+        signum = stop_signal(exc)
+        if signum is not None:
+            summary.status = "cancelled"
+            summary.message = (f"stopped by {signal.Signals(signum).name} during {_stage_after(summary)}: "
+                               + ("the new publication was already in place" if summary.published else
+                                  "nothing was published, the previous publication stays in place")
+                               + "; the next run finishes the job")
+        else:
+            summary.status, summary.message = "failed", str(exc)
         raise
     finally:
         summary.elapsed_s = round(time.perf_counter() - started, 2)

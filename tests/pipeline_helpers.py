@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +64,65 @@ def write_bad_inputs(raw: Path) -> None:
     write_fifty_megabytes(raw / "huge.txt")
 
 
+CLI = "from ccperf.cli import app; app()"
+
+
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a `ccperf` subprocess running this tree's code."""
+    environment = {**os.environ, **(env or {})}
+    root = str(Path(__file__).resolve().parents[1])
+    environment["PYTHONPATH"] = root + os.pathsep + environment.get("PYTHONPATH", "")
+    return environment
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 900,
+        prefix: list[str] | None = None) -> subprocess.CompletedProcess:
+    """`ccperf <args>` in a subprocess (this tree's code), with `env` added to the environment; `prefix` runs it
+    through another program (without_root_powers())."""
+    return subprocess.run([*(prefix or []), sys.executable, "-c", CLI, *args], env=cli_env(env), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def without_root_powers() -> list[str] | None:
+    """A command prefix running a program as this user without root's power to read any file (CAP_DAC_OVERRIDE):
+    permission bits then apply as for anyone. None when that cannot be done (root without setpriv)."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        return None
+    return ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def flat(output: str) -> str:
+    """Console output on one line (rich wraps long lines)."""
+    return " ".join(output.split())
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every file below `folder` (a publication), by relative path."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def fake_publication(data_dir: Path, run_id: str = "run-1", rows: int = 10) -> dict[str, str]:
+    """A small publication (no dbt) in data_dir/marts, published as a run does; returns its checksums."""
+    from ccperf.publish import publish_marts
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(data_dir / "small-warehouse.duckdb"))
+    try:
+        con.execute("create schema if not exists marts")
+        con.execute("create or replace table marts.fact_indicator_reading as select range as reading_key, "
+                    f"'x.txt' as document_file from range({rows})")
+        con.execute("create or replace table marts.dim_year as select 2020 + range as year from range(3)")
+        publish_marts(con, data_dir / "marts", run_id)
+    finally:
+        con.close()
+    return checksums(data_dir / "marts")
+
+
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -116,7 +178,8 @@ while not os.path.exists(stop):
         seen.append({"kind": "serving", "run_id": run_id, "counts": counts, "documents": docs})
         mem = duckdb.connect()
         try:
-            seen.append({"kind": "parquet", "rows": mem.execute(f"select count(*) from '{parquet}'").fetchone()[0]})
+            seen.append({"kind": "parquet", "rows": mem.execute("select count(*) from read_parquet(?)",
+                                                                [parquet]).fetchone()[0]})
         finally:
             mem.close()
     except Exception as exc:
@@ -153,3 +216,24 @@ class Reader:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+# A corrected copy of the Cremona 2020 report: a title saying "Rettifica" and three values changed.
+RETTIFICA = "000_rettifica.txt"
+RETTIFICA_CHANGES = [("STRATEGICO >=70% 101,95%", "STRATEGICO >=70% 99,95%"),  # line 143 → 145
+                     ("OPERATIVO 5,00 5 ", "OPERATIVO 5,00 7 "),  # line 403 → 405
+                     ("OPERATIVO 8,00 8 ", "OPERATIVO 8,00 6 ")]  # line 420 → 422
+
+
+def write_rettifica(raw: Path) -> None:
+    text = "Relazione sulla performance 2020 - Rettifica\n\n" + (RAW_DIR / CREMONA_2020).read_text(encoding="utf-8")
+    for old, new in RETTIFICA_CHANGES:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    (raw / RETTIFICA).write_text(text, encoding="utf-8")
+
+
+def current_duplicates(db: Path) -> list[tuple]:
+    """Current readings sharing chamber, year, objective and indicator (there must be none)."""
+    return query(db, "select chamber_key, year, objective_ref, indicator_ref, reading_occurrence, count(*) "
+                     "from marts.fact_indicator_reading where is_current group by all having count(*) > 1")

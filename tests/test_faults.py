@@ -187,7 +187,8 @@ def test_a_locked_warehouse_gives_a_clear_error_not_a_traceback(faults: Faults) 
     output = " ".join(faults.locked_output.split())  # the console wraps long lines
     assert "the warehouse " in output and "is locked by process " in output and "after waiting 1 s" in output
     assert "close the DuckDB session or BI tool holding it" in output
-    assert "nothing was published: the previous publication" in output
+    assert "nothing was published: the previous publication (run " in output
+    assert "rows in the warehouse: unknown (the warehouse could not be read after the run)" in output
     assert "Traceback" not in faults.locked_output
     failed = [r for r in faults.locked_logs if r.levelno >= logging.ERROR]
     assert failed and all(r.exc_info is None for r in failed)  # Prefect logged the message, not a traceback
@@ -267,9 +268,11 @@ def test_a_gx_failure_blocks_the_gate_with_a_clear_message(data_copy: Path, faul
     assert "expect_column_values_to_be_purple not found" in (failed[("unknown", "suite runs")].details or "")
     assert not report.passed
     stored = query(settings.warehouse, "select suite, expectation, success from audit.quality_results "
-                   "where run_id = 'gx-cannot-run-a-suite' order by 1")
-    assert stored == [("bad_query", "query runs", False), ("marts_current_readings",
-                                                           "expect_compound_columns_to_be_unique", True),
+                   "where run_id = 'gx-cannot-run-a-suite' order by all")
+    assert stored == [("bad_query", "query runs", False),
+                      ("marts_current_readings", "expect_column_values_to_not_be_null", True),
+                      ("marts_current_readings", "expect_compound_columns_to_be_unique", True),
+                      ("marts_current_readings", "expect_compound_columns_to_be_unique", True),
                       ("unknown", "suite runs", False)]
 
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from ccperf.config import SettingError, extract_workers_from_env
 from ccperf.errors import PipelineError
 from ccperf.extract.extractor import extract_file
 from ccperf.extract.manifest import Override, override_for
 from ccperf.incremental import FilePlan
+from ccperf.lifecycle import die_with_parent
 from ccperf.model import ExtractionResult
 
 
@@ -38,13 +41,16 @@ def extract_planned(item: FilePlan, max_bytes: int | None = None, cache_dir: Pat
 POOL_MIN_BYTES = 4 * 1024 * 1024
 
 
-def extraction_workers(items: list[FilePlan]) -> int:
-    """Processes to extract with: CCPERF_EXTRACT_WORKERS, else one per available core when there is enough text."""
-    configured = os.environ.get("CCPERF_EXTRACT_WORKERS", "").strip()
-    if configured:
-        if not configured.isdigit() or int(configured) < 1:
-            raise PipelineError(f"CCPERF_EXTRACT_WORKERS={configured!r} is not a positive whole number")
-        return min(int(configured), max(len(items), 1))
+def extraction_workers(items: list[FilePlan], configured: int | None = None) -> int:
+    """Processes to extract with: `configured` (Settings.extract_workers, from CCPERF_EXTRACT_WORKERS), else one per
+    available core when there is enough text."""
+    if configured is None:
+        try:
+            configured = extract_workers_from_env()
+        except SettingError as exc:
+            raise PipelineError(str(exc)) from exc
+    if configured is not None:
+        return min(configured, max(len(items), 1))
     if sum(i.size for i in items) < POOL_MIN_BYTES:
         return 1
     return max(1, min(len(os.sched_getaffinity(0)), len(items)))
@@ -79,10 +85,19 @@ def _extract_into(results: list[ExtractionResult], items: list[FilePlan], max_by
         # fork: workers start at once with the parsers imported, and never re-import the caller's __main__ (which
         # spawn and forkserver do: a script without a main guard would start the pipeline again in each worker).
         # The workers only parse text: they take none of the locks Prefect's threads may hold.
+        # Workers end with the run: killed with it (parent-death signal), stopped with it (SIGTERM, Ctrl+C).
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent,
+                                   initargs=(signal.SIGKILL,))
+        try:
             futures = [pool.submit(extract_planned, item, max_bytes, cache_dir) for item in items]
             for future in as_completed(futures):
                 results.append(future.result())
                 if on_done:
                     on_done(len(results), results[-1])
+        except BaseException:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)

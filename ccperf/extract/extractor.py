@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
+import os
+import stat
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from ccperf.extract.chambers import registry
 from ccperf.extract.document import DocumentModel
+from ccperf.extract.edition import read_edition
 from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
 from ccperf.extract.pdf import PdfError, convert_cached, is_pdf
+from ccperf.extract.plausibility import set_aside_implausible
 from ccperf.extract.profiles import use_user_profiles, user_profiles_digest
 from ccperf.extract.reading import read_segment
 from ccperf.extract.segment import split_segments
@@ -71,7 +77,20 @@ def _document_row(source: SourceText, segments: list[Segment], override: Overrid
         source_format=source.source_format,
         n_pages=source.n_pages,
         converter=source.converter,
+        **_edition_fields(source, override),
     )
+
+
+def _edition_fields(source: SourceText, override: Override | None) -> dict:
+    """The document's date and correction/draft wording (extract/edition.py); the manifest's date and
+    supersedes win."""
+    edition = read_edition(source.lines, source.file_name)
+    date, line = edition.date, edition.date_line
+    if override is not None and override.date:
+        date, line = override.date, None
+    supersedes = "\n".join(override.supersedes) if override is not None and override.supersedes else None
+    return {"edition_date": date, "edition_date_line": line, "edition_weight": edition.weight,
+            "edition_note": edition.note, "supersedes": supersedes}
 
 
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
@@ -93,6 +112,7 @@ def extract_source(source: SourceText, override: Override | None = None) -> Extr
     for reading in result.readings:
         if reading.actual_unit is None and reading.actual_raw:
             reading.actual_unit = parse_measure(reading.actual_raw).unit
+    set_aside_implausible(source, result)  # values no report prints go to the quarantine, whatever the layout
     result.content_sha256 = content_sha256(source, result.document)
     if source.source_format != "text":
         result.source_lines = [SourceLine(source.sha256, n, source.page_of(n), text)
@@ -131,10 +151,36 @@ def _attach_objective_lines(result: ExtractionResult) -> None:
             reading.objective_line = lines[above - 1] if above else lines[0]
 
 
+def file_kind(mode: int) -> str:
+    """What a file is, in plain words, from its st_mode."""
+    for test, kind in ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named "
+                       "pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading, never anything else: a FIFO or a device is refused without blocking
+    (O_NONBLOCK, then fstat on what was opened), so a file swapped for a pipe after planning cannot hang a run.
+    Raises OSError (strerror in plain words)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file but {file_kind(mode)}")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def file_sha256(path: Path) -> str:
     """sha256 of a file, read in chunks (a file over the size limit is hashed without being loaded)."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -166,17 +212,18 @@ def extract_file(path: Path, override: Override | None = None, max_bytes: int | 
     gone wrong). `cache_dir` keeps PDF conversions, so an unchanged PDF is converted once.
     """
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
             pdf = is_pdf(fh.read(1024))
-        limit = max_bytes * PDF_SIZE_FACTOR if max_bytes is not None and pdf else max_bytes
-        if limit is not None and size > limit:
-            kind = "PDF" if pdf else "file"
-            return ExtractionResult(
-                document_file=path.name, file_sha256=file_sha256(path), file_size=size,
-                error=f"{kind} too large: {size / 1048576:.1f} MB, above the limit of {limit / 1048576:g} MB for "
-                      "one document (CCPERF_MAX_DOCUMENT_MB); split it or raise the limit")
-        data = path.read_bytes()
+            limit = max_bytes * PDF_SIZE_FACTOR if max_bytes is not None and pdf else max_bytes
+            if limit is not None and size > limit:
+                kind = "PDF" if pdf else "file"
+                return ExtractionResult(
+                    document_file=path.name, file_sha256=file_sha256(path), file_size=size,
+                    error=f"{kind} too large: {size / 1048576:.1f} MB, above the limit of {limit / 1048576:g} MB "
+                          "for one document (CCPERF_MAX_DOCUMENT_MB); split it or raise the limit")
+            fh.seek(0)
+            data = fh.read()
     except OSError as exc:
         return ExtractionResult(document_file=path.name, error=f"cannot read file: {exc.strerror or exc}")
     sha, size = sha256_of(data), len(data)

@@ -33,7 +33,7 @@ class SourceText:
     sha256: str
     size: int
     encoding: str
-    lines: tuple[str, ...]  # lines[0] is line 1; only "\n" splits lines, as in `grep -n`
+    lines: tuple[str, ...]  # lines[0] is line 1; "\n", "\r\n" and a lone "\r" end a line (see split_lines)
     warnings: tuple[str, ...] = ()  # what is odd about the file but did not stop reading it (e.g. truncated)
     source_format: str = "text"  # text | pdf (lines converted from a PDF)
     line_pages: tuple[int, ...] = ()  # a PDF: the page of each line
@@ -350,14 +350,20 @@ def decode_with_warnings(data: bytes, file_name: str) -> tuple[str, str, list[st
     return text, encoding, warnings
 
 
+def split_lines(text: str) -> tuple[str, ...]:
+    """The text's lines: "\n" (Unix), "\r\n" (Windows) and a lone "\r" (classic Mac, some exports) end a line, as
+    `grep -n` counts them once the file's line endings are made "\n"; a form feed or a Unicode line separator
+    inside a line does not. A final line break does not start another line."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = tuple(text.split("\n"))
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def source_from_bytes(file_name: str, data: bytes, sha256: str | None = None) -> SourceText:
     """The document's lines; `sha256` of `data` may be passed when the caller has it already."""
     text, encoding, warnings = decode_with_warnings(data, file_name)
-    parts = text.split("\n")
-    lines = tuple(line.rstrip("\r") for line in parts) if "\r" in text else tuple(parts)
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    return SourceText(file_name, sha256 or sha256_of(data), len(data), encoding, lines, tuple(warnings))
+    return SourceText(file_name, sha256 or sha256_of(data), len(data), encoding, split_lines(text), tuple(warnings))
 
 
 def read_source(path: Path) -> SourceText:

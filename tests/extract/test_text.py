@@ -26,6 +26,14 @@ def test_lines_are_numbered_like_grep(tmp_path: Path) -> None:
     assert read_source(tmp_path / "f.txt").lines == ("one\x0cstill one", "two\u2028still two", "three")
 
 
+def test_a_lone_carriage_return_ends_a_line(tmp_path: Path) -> None:
+    # classic Mac and some exports end lines with "\r" alone: they must not make a document one line
+    (tmp_path / "cr.txt").write_bytes(b"one\rtwo\r\nthree\nfour\r")
+    assert read_source(tmp_path / "cr.txt").lines == ("one", "two", "three", "four")
+    (tmp_path / "blank.txt").write_bytes(b"a\r\rb\r")
+    assert read_source(tmp_path / "blank.txt").lines == ("a", "", "b")
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     (b"", "empty file"),
     (b"   \n\n  ", "empty file"),

@@ -46,8 +46,16 @@ select
     cast(coalesce(segments.n_segments_parsed, 0) as integer) as n_segments_parsed,
     layouts.layouts,
     documents.parser_version,
-    documents.extracted_at
+    documents.extracted_at,
+    documents.edition_date,
+    documents.edition_weight,
+    documents.edition_note,
+    documents.supersedes,
+    cast(precedence.superseded_depth as integer) as superseded_depth,
+    cast(precedence.precedence_rank as integer) as precedence_rank
 from {{ ref('stg_raw__documents') }} as documents
+inner join {{ ref('int_document_precedence') }} as precedence
+    on documents.document_sha256 = precedence.document_sha256
 left join segments on documents.document_sha256 = segments.document_sha256
 left join layouts on documents.document_sha256 = layouts.document_sha256
 left join pages on documents.document_sha256 = pages.document_sha256

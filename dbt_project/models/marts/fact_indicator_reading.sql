@@ -68,7 +68,13 @@ select
     confidence,
     restates_line,
     superseded_by_key,
+    superseded_by_document_key,
+    is_current_in_document,
     is_current,
+    objective_ref,
+    indicator_ref,
+    cast(reading_occurrence as integer) as reading_occurrence,
+    reading_identity_key,
     case
         when target_operator is null or target_value is null or actual_value is null then null
         when target_unit_norm is not null and actual_unit_norm is not null

@@ -1,8 +1,8 @@
 -- Objective results as printed: one row per printed objective row (an objective printed in a detail table and
 -- again in an addendum has two rows), with achievement, status and weight; is_current marks the row to use
--- (decided in int_objectives_printed).
+-- (within a document by int_objectives_printed, across documents by int_objective_results_current).
 with printed as (
-    select * from {{ ref('int_objectives_printed') }}
+    select * from {{ ref('int_objective_results_current') }}
 )
 
 select
@@ -29,7 +29,9 @@ select
         when printed.achievement_pct is not null then printed.achievement_pct >= 100
     end as is_achieved,
     printed.table_role,
-    printed.is_current,
+    printed.is_current_across_documents as is_current,
+    printed.is_current_in_document,
+    printed.superseded_by_document_key,
     printed.document_file,
     printed.source_line,
     printed.notes

@@ -11,5 +11,10 @@ select
     cast(n_pages as integer) as n_pages,
     converter,
     parser_version,
-    cast(extracted_at as timestamp) as extracted_at
+    cast(extracted_at as timestamp) as extracted_at,
+    cast(edition_date as date) as edition_date,
+    cast(edition_date_line as integer) as edition_date_line,
+    cast(coalesce(edition_weight, 0) as integer) as edition_weight,
+    edition_note,
+    supersedes
 from {{ source('raw', 'documents') }}
