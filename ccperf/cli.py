@@ -88,6 +88,13 @@ def _release(exc: BaseException | None) -> None:
         exc = exc.__cause__ or exc.__context__
 
 
+def command_seconds() -> float:
+    """Wall time since this process started."""
+    import psutil
+
+    return round(time.time() - psutil.Process().create_time(), 1)
+
+
 def load_settings(data_dir: Path | None) -> Settings:
     """The settings, every CCPERF_* variable checked (SettingError: exit code 2); unknown ones are reported."""
     settings = Settings.load(data_dir)
@@ -106,6 +113,9 @@ def run(data_dir: DataDir = None,
         allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help="Publish even when the run would publish "
                                                    "no readings, or drop more than CCPERF_MAX_SHRINK_PCT of the "
                                                    "published ones.")] = False,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print the log lines of the run (Prefect, "
+                                              "dbt, the quality gate) as they come; they are always in "
+                                              "<data-dir>/.ccperf/ccperf-run.log.")] = False,
         ) -> None:
     """Run the pipeline on the documents in <data-dir>/raw and publish the marts, doing only the work a change
     requires: unchanged documents are not extracted again; when nothing changed, nothing is rebuilt."""
@@ -134,7 +144,10 @@ def run(data_dir: DataDir = None,
             stages.record_run(settings, summary)
         else:
             lifecycle.guard_prefect_server()  # its temporary server ends with this process, even when killed
+            from ccperf.run_log import route_logs
             from flows.pipeline import pipeline  # Prefect is slow to import: only when there is work to do
+
+            summary.log_file = str(route_logs(settings.data_dir / ".ccperf", verbose))
 
             try:
                 pipeline(data_dir=str(settings.data_dir), summary=summary, force=force, allow_shrink=allow_shrink)
@@ -156,6 +169,7 @@ def run(data_dir: DataDir = None,
         restore()
     if summary.warehouse_rows is None:
         summary.warehouse_rows = stages.read_warehouse_rows(settings)
+    summary.elapsed_s = command_seconds()  # what the user waited, start-up and Prefect's server included
     print_summary(summary, settings)
     if summary_json:
         summary_json.write_text(summary.to_json() + "\n", encoding="utf-8")
@@ -502,6 +516,38 @@ def score(data_dir: DataDir = None,
     print(result.report(details))
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 document', '2 documents'."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+# dbt's run_results statuses, as the summary says them
+_DBT_WORDS = {"success": ("model or seed built", "models and seeds built"), "pass": ("test passed", "tests passed"),
+              "warn": ("test warned", "tests warned"), "error": ("error", "errors"), "fail": ("test failed", "tests failed"),
+              "skipped": ("node skipped", "nodes skipped"), "no-op": ("no-op (ephemeral or exposure)", "no-ops "
+                                                                       "(ephemeral models, exposures)")}
+
+
+def _print_build_and_quality(summary: RunSummary) -> None:
+    if summary.dbt_counts:
+        words = [f"{n} {_DBT_WORDS.get(k, (k, k))[n != 1]}" for k, n in summary.dbt_counts.items()]
+        console.print(f"dbt build: {', '.join(words)}")
+    if summary.quality_checked:
+        console.print(f"quality: {count(summary.quality_checked, 'expectation')} checked, "
+                      f"{count(len(summary.quality_failures), 'critical failure')}, "
+                      f"{count(len(summary.quality_warnings), 'warning')}")
+        for line in summary.quality_failures:
+            console.print(f"  [red]{escape(line)}[/red]")
+        for line in summary.quality_warnings:
+            console.print(f"  [yellow]{escape(line)}[/yellow]")
+        if summary.quality_warnings:
+            console.print("  (a warning reports what the documents themselves print: a status that disagrees with "
+                          "its achievement, a count or score the report states that its tables do not give; it does "
+                          "not stop publication)")
+    if summary.quality_docs:
+        console.print(f"quality report (GX data docs): {escape(summary.quality_docs)}")
+
+
 def print_summary(summary: RunSummary, settings: Settings) -> None:
     """The run in plain words. Everything printed from the data is escaped: '[critical]' is text, not markup."""
     ok = summary.status in ("succeeded", "unchanged")
@@ -513,7 +559,7 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
             if d.status in ("rejected", "ignored"):
                 console.print(f"  [yellow]{d.status} {escape(d.document_file)}: {escape(d.message)}[/yellow]")
         console.print(f"[green]unchanged[/green] in {summary.elapsed_s:.1f} s: {escape(summary.message)}; "
-                      f"{len(unchanged)} documents, {readings} readings in the warehouse; the "
+                      f"{count(len(unchanged), 'document')}, {count(readings, 'reading')} in the warehouse; the "
                       f"publication in {escape(str(settings.marts_dir))} stays as it is")
         return
     # one row per document this run worked on; unchanged documents are counted, not listed (there may be hundreds)
@@ -534,7 +580,7 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
                               f"{escape(seg.chamber_name or '?')}: {seg.layout} {seg.parser_status}, coverage "
                               f"{seg.coverage:.0%} of {seg.table_lines} table lines")
     if unchanged:
-        console.print(f"{len(unchanged)} documents unchanged since they were loaded (same sha256 and parser "
+        console.print(f"{count(len(unchanged), 'document')} unchanged since they were loaded (same sha256 and parser "
                       "version): not extracted again")
     for d in summary.documents:
         if d.status in ("rejected", "duplicate", "ignored"):
@@ -553,25 +599,15 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
     for name in summary.removed_documents:
         console.print(f"  removed from the warehouse (no longer in raw/): {escape(name)}")
     if summary.extracted_bytes:
-        console.print(f"extracted {summary.extracted_bytes / 1e6:.1f} MB in {summary.extract_workers} process"
-                      f"{'es' if summary.extract_workers > 1 else ''}")
+        console.print(f"extracted {summary.extracted_bytes / 1e6:.1f} MB in "
+                      f"{count(summary.extract_workers, 'process', 'processes')}")
     if rows is None:  # never a count that is not true: the warehouse could not be read
         console.print("rows in the warehouse: unknown (the warehouse could not be read after the run)")
     else:
-        console.print(f"rows in the warehouse: {rows['documents']} documents, {rows['readings']} readings, "
-                      f"{rows['objectives']} objectives, {rows['facts']} facts, {rows['quarantined']} quarantined "
-                      "blocks")
-    if summary.dbt_counts:
-        console.print(f"dbt build: {summary.dbt_counts}")
-    if summary.quality_checked:
-        console.print(f"quality: {summary.quality_checked} expectations, {len(summary.quality_failures)} critical "
-                      f"failures, {len(summary.quality_warnings)} warnings")
-        for line in summary.quality_failures:
-            console.print(f"  [red]{escape(line)}[/red]")
-        for line in summary.quality_warnings:
-            console.print(f"  [yellow]{escape(line)}[/yellow]")
-    if summary.quality_docs:
-        console.print(f"quality report (GX data docs): {escape(summary.quality_docs)}")
+        console.print(f"rows in the warehouse: {count(rows['documents'], 'document')}, "
+                      f"{count(rows['readings'], 'reading')}, {count(rows['objectives'], 'objective')}, "
+                      f"{count(rows['facts'], 'fact')}, {count(rows['quarantined'], 'quarantined block')}")
+    _print_build_and_quality(summary)
     if summary.published:
         console.print(f"published {len(summary.published)} Parquet files to {escape(str(settings.marts_dir))}"
                       + (f" and the read-only serving database {escape(summary.serving_db)}"
@@ -586,6 +622,8 @@ def print_summary(summary: RunSummary, settings: Settings) -> None:
                       "nothing was published (there is no earlier publication)")
     if summary.stage_seconds:
         console.print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items()))
+    if summary.log_file:
+        console.print(f"log of the run (Prefect, dbt, quality gate): {escape(summary.log_file)}")
     colour = "green" if ok else "red"
     console.print(f"[{colour}]{summary.status}[/{colour}] in {summary.elapsed_s:.1f} s: {escape(summary.message)}")
     if summary.status == "cancelled":

@@ -64,7 +64,8 @@ class RunSummary:
     report: str | None = None  # the HTML report written after publication
     status: str = "running"  # running | succeeded | unchanged (nothing to do) | failed | cancelled (SIGTERM, Ctrl+C)
     message: str = ""
-    elapsed_s: float = 0.0
+    elapsed_s: float = 0.0  # the flow's time; `ccperf run` prints (and keeps) the command's wall time
+    log_file: str | None = None  # the run's log lines (ccperf run: not printed unless --verbose)
     # what the run noticed beyond single documents: a run that did not finish before it, a damaged publication it
     # repaired, manifest entries not applied, readings that disagree between documents
     notices: list[str] = field(default_factory=list)
