@@ -95,6 +95,7 @@ def _whole(marts: Path, version: int) -> None:
         ROWS + version,)
 
 
+@pytest.mark.slow
 def test_a_kill_at_each_step_of_publishing_leaves_one_whole_publication(tmp_path: Path) -> None:
     marts = tmp_path / "data" / "marts"
     first = _publish(tmp_path, 1)

@@ -98,6 +98,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow  # every command in a subprocess, for every bad setting
 @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("CCPERF_RETRIES", "inf", "CCPERF_RETRIES=inf is not a finite number"),
@@ -113,6 +114,7 @@ def test_a_bad_setting_stops_every_command_with_exit_code_2(published: Path, com
     _unchanged(published, before)
 
 
+@pytest.mark.slow  # one `ccperf run` subprocess per manifest
 @pytest.mark.parametrize(("manifest", "message"), [
     ('["a.txt"]\nchamber = 42\n', "manifest.toml: entry 'a.txt': chamber must be the name of a chamber (a text such "
                                   "as \"Mantova\"), not a number 42"),
@@ -145,6 +147,7 @@ def test_a_data_folder_without_raw_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_no_command_ends_in_a_traceback(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "folder").mkdir()
