@@ -24,6 +24,7 @@ from rich.table import Table
 import ccperf.help_format  # noqa: F401  (flags shown as flags in --help)
 from ccperf.config import SettingError, Settings, quiet_third_parties, unknown_variables
 from ccperf.extract.manifest import ManifestError
+from ccperf.extract.profiles import ProfileError
 from ccperf.summary import RunSummary
 
 app = typer.Typer(help="ccperf: performance reports of Italian Chambers of Commerce as a star schema.",
@@ -56,7 +57,7 @@ def no_traceback(command: F) -> F:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, click.exceptions.ClickException):
             raise
-        except (SettingError, ManifestError) as exc:
+        except (SettingError, ManifestError, ProfileError) as exc:
             console.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(code=EXIT_BAD_SETTING) from exc
         except KeyboardInterrupt as exc:
