@@ -2,10 +2,12 @@
 
     .venv/bin/python bench/pdf_convert.py render OUT_DIR        # the bundled documents as PDFs (ruled, unruled)
     .venv/bin/python bench/pdf_convert.py convert PDF...        # ccperf's conversion, no cache: lines, tables, reflow
-    .venv/bin/python bench/pdf_convert.py floor PDF...          # the floor: pdfplumber's words of every page, nothing else
+    .venv/bin/python bench/pdf_convert.py floor PDF...          # pdfplumber's words of every page, nothing else
+    .venv/bin/python bench/pdf_convert.py text PDF...           # pypdfium2's plain text of every page (no positions)
 
 `convert` is what a run does to a PDF it has not seen; `floor` is the least any positional reading of the same pages
-costs with the same library (opening the file, parsing every page's characters into words). Time the two as a pair
+costs with the same library (opening the file, parsing every page's characters into words); `text` is the fastest
+text-only extraction there is here (PDFium's, in C), which knows no columns or tables. Time the two as a pair
 (A B A B ..., the ratio run by run) with any process timer, e.g. `/usr/bin/time -v`, or hyperfine:
 `hyperfine 'python bench/pdf_convert.py convert X.pdf' 'python bench/pdf_convert.py floor X.pdf'`.
 Both print pages and lines, so a run that read nothing is visible.
@@ -49,9 +51,18 @@ def floor(paths: list[Path]) -> None:
             print(f"{path.name}: {len(pdf.pages)} pages, {words} words")
 
 
+def text(paths: list[Path]) -> None:
+    import pypdfium2 as pdfium
+
+    for path in paths:
+        pdf = pdfium.PdfDocument(path)
+        chars = sum(len(page.get_textpage().get_text_range()) for page in pdf)
+        print(f"{path.name}: {len(pdf)} pages, {chars} characters")
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "render":
         render(Path(args[0]))
     else:
-        {"convert": convert, "floor": floor}[command]([Path(a) for a in args])
+        {"convert": convert, "floor": floor, "text": text}[command]([Path(a) for a in args])
