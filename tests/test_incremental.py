@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccperf import incremental, planning
+from ccperf import incremental, planning, quality
 from ccperf.config import Settings
 from ccperf.extract import batch, extractor
 from ccperf.extract.manifest import load_manifest
@@ -259,7 +259,11 @@ def test_status_shows_runs_documents_quarantine_and_quality(sequence: Sequence) 
     assert "Quarantined blocks (kept in raw.quarantine, never dropped): nothing quarantined" in output
     assert "unchanged" in output and "succeeded" in output
     assert "tree_ob_ind" in output and "270" in output  # Massa-Carrara: its layout and its readings
-    assert "119" in output  # expectations of the last quality result
+    suites = quality.load_suites(sequence.settings.expectations_dir)
+    checked = sum(quality.count_expectations(suites).values())
+    assert checked > 100
+    quality_row = output.split("Last quality result", 1)[1].split("Expectations not met", 1)[0]
+    assert f"│ {checked} " in quality_row  # every expectation of the suites was checked in the last result
 
 
 def test_status_reads_the_publication_while_a_run_holds_the_warehouse(sequence: Sequence) -> None:
