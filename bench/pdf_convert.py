@@ -4,6 +4,7 @@
     .venv/bin/python bench/pdf_convert.py convert PDF...        # ccperf's conversion, no cache: lines, tables, reflow
     .venv/bin/python bench/pdf_convert.py floor PDF...          # pdfplumber's words of every page, nothing else
     .venv/bin/python bench/pdf_convert.py text PDF...           # pypdfium2's plain text of every page (no positions)
+    .venv/bin/python bench/pdf_convert.py ocr PDF [PAGE...]     # seconds per page read by Tesseract (3 passes)
 
 `convert` is what a run does to a PDF it has not seen; `floor` is the least any positional reading of the same pages
 costs with the same library (opening the file, parsing every page's characters into words); `text` is the fastest
@@ -60,9 +61,34 @@ def text(paths: list[Path]) -> None:
         print(f"{path.name}: {len(pdf)} pages, {chars} characters")
 
 
+def ocr(path: Path, pages: list[int]) -> None:
+    """Tesseract's time per page (rendering at OCR_DPI, grid detection, recognition), median of 3 passes over the
+    pages given, or over every page without a text layer."""
+    import statistics
+    import time
+
+    import pdfplumber
+
+    from ccperf.extract.pdf.ocr import OCR_DPI, ocr_blocks
+
+    with pdfplumber.open(path) as pdf:
+        chosen = [p for p in pdf.pages if (p.page_number in pages if pages else not p.chars)]
+        seconds = []
+        for _ in range(3):
+            for page in chosen:
+                start = time.perf_counter()
+                blocks = ocr_blocks(page)
+                seconds.append(time.perf_counter() - start)
+                print(f"page {page.page_number}: {len(blocks)} blocks in {seconds[-1]:.2f} s", file=sys.stderr)
+    print(f"{path.name}: {len(chosen)} pages at {OCR_DPI} dpi, {statistics.median(seconds):.2f} s a page (median; "
+          f"min {min(seconds):.2f}, max {max(seconds):.2f})")
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "render":
         render(Path(args[0]))
+    elif command == "ocr":
+        ocr(Path(args[0]), [int(a) for a in args[1:]])
     else:
         {"convert": convert, "floor": floor, "text": text}[command]([Path(a) for a in args])
