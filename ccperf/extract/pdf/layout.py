@@ -304,13 +304,26 @@ def reflow(blocks: list[Block], page_width: float | None = None) -> list[Block]:
     return out
 
 
+def _usual_line_gap(blocks: Sequence[Block]) -> float:
+    """The page's usual gap between a line and the next inside a paragraph (the median of the gaps under three
+    quarters of a line; a wider one is a paragraph break in any writer's spacing): writers space lines differently
+    (leading, a paragraph's own spacing), and only a gap clearly wider than the usual one is a paragraph break.
+    0 when the page has too few such gaps to tell (every line its own paragraph)."""
+    gaps = [b.top - a.bottom for a, b in zip(blocks, blocks[1:], strict=False)
+            if 0 <= b.top - a.bottom < 0.75 * max(a.size, b.size, 1.0)]
+    return statistics.median(gaps) if len(gaps) >= 3 else 0.0
+
+
 def lines_of_blocks(blocks: Sequence[Block]) -> list[str]:
     """Blocks → text lines: a table row is its cells joined by tabs, every cell on one line; a vertical gap of
-    more than a line between blocks is a blank line (as text converters print paragraph breaks)."""
+    clearly more than the page's usual line gap is a blank line (as text converters print paragraph breaks)."""
     out: list[str] = []
+    ordered = sorted(blocks, key=lambda b: b.top)
+    line_gap = _usual_line_gap(ordered)
     previous: Block | None = None
-    for block in sorted(blocks, key=lambda b: b.top):
-        if previous is not None and block.top - previous.bottom > 0.5 * max(previous.size, block.size, 1.0):
+    for block in ordered:
+        size = max(previous.size, block.size, 1.0) if previous is not None else 1.0
+        if previous is not None and block.top - previous.bottom > max(0.5 * size, line_gap + 0.4 * size):
             out.append("")
         previous = block
         if block.rows is None:
