@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, lines_of_blocks, reflow
+from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, join_rows, lines_of_blocks, reflow, row_line
 from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_blocks, ocr_language, tesseract_version
 
-CONVERTER_VERSION = "11"  # bump when the conversion rules change: cached conversions are then redone
+CONVERTER_VERSION = "13"  # bump when the conversion rules change: cached conversions are then redone
 _LOG = logging.getLogger("ccperf.pdf")
 _TOKEN = re.compile(r"\S+")
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -89,9 +89,61 @@ def _garbled(text: str) -> bool:
     return wordlike < 0.5 * len(alpha)
 
 
-def _text_layer_lines(page) -> list[str]:
+_SNAP = 2.0  # points: edges this close meet
+
+
+def _touches(y: float, x: float, horizontals: list[dict]) -> bool:
+    return any(abs(h["top"] - y) <= _SNAP and h["x0"] - _SNAP <= x <= h["x1"] + _SNAP for h in horizontals)
+
+
+def _open_row_lines(page) -> list[dict]:
+    """Lines that close a ruled table's row cut by the page: the writer draws the cell sides of a row that goes on
+    on the next page down to the page's end (or, on the next page, from its top) with no rule across, and the
+    table finder only sees closed cells. Where two or more sides that start (or end) on a rule of the table end
+    (or start) at the same height with no rule there, a rule is supplied across them."""
+    edges = page.edges
+    # a rule drawn as a thin filled rectangle has edges across its own width too: those are not rules
+    horizontals = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 2 * _SNAP]
+    ends: dict[int, list[float]] = {}
+    for v in (e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 3):
+        for end, other in ((v["bottom"], v["top"]), (v["top"], v["bottom"])):
+            if _touches(other, v["x0"], horizontals) and not _touches(end, v["x0"], horizontals):
+                ends.setdefault(round(end / _SNAP), []).append(v["x0"])
+    return [{"object_type": "line", "x0": min(xs), "x1": max(xs), "top": key * _SNAP, "bottom": key * _SNAP,
+             "width": max(xs) - min(xs), "height": 0.0}
+            for key, xs in ends.items() if len(xs) >= 2]
+
+
+@dataclass
+class _CutRow:
+    """A ruled table's row cut by a page break: the line of its first part (the page's last row), of its second
+    (the next page's first row)."""
+
+    continues: str | None = None
+    cut: str | None = None
+
+
+def _cut_rows(tables: list, closing: list[dict]) -> _CutRow:
+    supplied = [line["top"] for line in closing]
+
+    def at(y: float) -> bool:
+        return any(abs(y - s) <= _SNAP for s in supplied)
+
+    found = _CutRow()
+    if tables and supplied:
+        first = min(tables, key=lambda t: t.bbox[1])
+        last = max(tables, key=lambda t: t.bbox[3])
+        if at(first.bbox[1]) and (rows := first.extract()):
+            found.continues = row_line(rows[0])
+        if at(last.bbox[3]) and (rows := last.extract()):
+            found.cut = row_line(rows[-1])
+    return found
+
+
+def _text_layer_lines(page) -> tuple[list[str], _CutRow]:
     """Lines of a page with a usable text layer: ruled tables by the table finder, the rest by word positions."""
-    tables = page.find_tables()
+    closing = _open_row_lines(page)
+    tables = page.find_tables({"explicit_horizontal_lines": closing} if closing else None)
     boxes = [t.bbox for t in tables]
 
     def outside(obj) -> bool:
@@ -109,7 +161,7 @@ def _text_layer_lines(page) -> list[str]:
         size = min((c["size"] for c in page.crop(table.bbox).chars), default=8.0)
         blocks.append(Block(top, bottom, rows=[[c or "" for c in row] for row in table.extract()], x0=x0, x1=x1,
                             size=size))
-    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top), page.width))
+    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top), page.width)), _cut_rows(tables, closing)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
@@ -124,20 +176,22 @@ def _ocr_lines(page) -> list[str]:
     return lines_of_blocks(ocr_blocks(page))
 
 
-def _read_page(page, number: int) -> tuple[list[str], PageInfo]:
+def _read_page(page, number: int) -> tuple[list[str], PageInfo, _CutRow]:
     text = page.extract_text() or ""
     if text.strip() and not _garbled(text):
-        return _clean_lines(_text_layer_lines(page)), PageInfo(number, "text")
+        lines, cut = _text_layer_lines(page)
+        return _clean_lines(lines), PageInfo(number, "text"), cut
     has_image = bool(page.images) or bool(page.rects or page.curves)
     if not text.strip() and not has_image:
-        return [], PageInfo(number, "blank")
+        return [], PageInfo(number, "blank"), _CutRow()
     why = f"scanned page {number}" if not text.strip() else \
         f"page {number} (its text has no Unicode map: garbled characters)"
     try:
         ocr_language()
     except OcrUnavailable as exc:
-        return [], PageInfo(number, "unreadable", message=f"{why}: {exc}")
-    return _clean_lines(_ocr_lines(page)), PageInfo(number, "ocr", message=f"{why}: read by OCR (Tesseract)")
+        return [], PageInfo(number, "unreadable", message=f"{why}: {exc}"), _CutRow()
+    return (_clean_lines(_ocr_lines(page)), PageInfo(number, "ocr", message=f"{why}: read by OCR (Tesseract)"),
+            _CutRow())
 
 
 def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None] | None = None) -> ConvertedPdf:
@@ -161,8 +215,9 @@ def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None
     with pdf:
         if n_pages == 0:
             raise PdfError("PDF with no pages")
+        open_row: int | None = None  # the line of a table row the last page cut
         for index in range(n_pages):
-            _convert_page(pdf, index, out)
+            open_row = _convert_page(pdf, index, out, open_row)
             if progress:
                 progress(index + 1, n_pages)
             if (index + 1) % 100 == 0:
@@ -172,17 +227,19 @@ def convert_pdf(data: bytes, file_name: str, progress: Callable[[int, int], None
     return out
 
 
-def _convert_page(pdf, index: int, out: ConvertedPdf) -> None:
+def _convert_page(pdf, index: int, out: ConvertedPdf, open_row: int | None) -> int | None:
+    """Adds a page's lines to `out`; returns the line of its last table row when the page cuts that row."""
     number = index + 1
     try:
         page = pdf.pages[index]
         try:
-            lines, info = _read_page(page, number)
+            lines, info, cut = _read_page(page, number)
         finally:
             page.close()  # frees the page's parsed objects: a 1,000-page file is read in bounded memory
     except Exception as exc:  # one damaged page must not lose the others
-        lines, info = [], PageInfo(number, "unreadable", message=f"page {number} could not be read: "
-                                                                  f"{type(exc).__name__}: {exc}")
+        lines, info, cut = [], PageInfo(number, "unreadable", message=f"page {number} could not be read: "
+                                                                      f"{type(exc).__name__}: {exc}"), _CutRow()
+    joined = _join_cut_row(out, open_row, lines, cut)
     if info.method == "unreadable":
         lines = [f"[page {number} not read: {info.message}]"]
         out.problems.append((len(out.lines) + 1, number, info.message or "not read"))
@@ -193,6 +250,22 @@ def _convert_page(pdf, index: int, out: ConvertedPdf) -> None:
         out.lines += lines
         out.line_pages += [number] * len(lines)
     out.pages.append(info)
+    if cut.cut is None:
+        return None
+    ends = [i for i, line in enumerate(lines) if line.lstrip("\f") == cut.cut]
+    return info.first_line + ends[-1] - 1 if ends else joined
+
+
+def _join_cut_row(out: ConvertedPdf, open_row: int | None, lines: list[str], cut: _CutRow) -> int | None:
+    """The rest of a row the last page cut, moved onto that row's line (a row is one line, where its name
+    starts); returns that line, or None when this page does not continue it."""
+    if open_row is None or cut.continues is None or cut.continues not in lines:
+        return None
+    rest = lines.pop(lines.index(cut.continues))
+    first = out.lines[open_row - 1]
+    page_break = "\f" if first.startswith("\f") else ""
+    out.lines[open_row - 1] = page_break + join_rows(first.lstrip("\f"), rest)
+    return open_row
 
 
 # -- cache ----------------------------------------------------------------------------------------------------

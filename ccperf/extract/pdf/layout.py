@@ -329,9 +329,23 @@ def lines_of_blocks(blocks: Sequence[Block]) -> list[str]:
         if block.rows is None:
             out.append(block.text or "")
             continue
-        for row in block.rows:
-            cells = [" ".join((cell or "").split()) for cell in row]
-            while len(cells) > 1 and not cells[-1]:
-                cells.pop()
-            out.append("\t".join(cells) if len(cells) > 1 else cells[0] + "\t")
+        out += [row_line(row) for row in block.rows]
     return out
+
+
+def row_line(row: Sequence[str | None]) -> str:
+    """A table row as a text line: its cells joined by tabs, every cell on one line (a row of one cell keeps a
+    tab, so that it still reads as a row)."""
+    cells = [" ".join((cell or "").split()) for cell in row]
+    while len(cells) > 1 and not cells[-1]:
+        cells.pop()
+    return "\t".join(cells) if len(cells) > 1 else cells[0] + "\t"
+
+
+def join_rows(first: str, rest: str) -> str:
+    """A table row cut by a page break, its two parts joined cell by cell (a part's empty cells at the end are not
+    printed, so the two can differ in length)."""
+    a, b = first.split("\t"), rest.split("\t")
+    width = max(len(a), len(b))
+    a, b = a + [""] * (width - len(a)), b + [""] * (width - len(b))
+    return row_line([" ".join(p for p in pair if p) for pair in zip(a, b, strict=True)])
