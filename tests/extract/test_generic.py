@@ -143,6 +143,20 @@ def test_a_row_the_reader_cannot_place_goes_to_review() -> None:
     assert reading.confidence < CONFIDENCE_FOR_REVIEW
 
 
+def test_a_bound_read_as_the_result_goes_to_review() -> None:
+    """A row whose target cell is empty and whose result cell states a bound ("≥ 90%"): a result is a value, a
+    bound is a target, so the columns were probably shifted (cells run together in a narrow table): not published
+    as read, but sent to review; the row beside it, read right, stays."""
+    readings, _ = _only(
+        "Indicatore\tTarget\tConsuntivo\n"
+        "Certificati evasi entro 4 giorni lavorativi\t\t≥ 90%\n"
+        "Pratiche evase entro 5 giorni lavorativi\t≥ 86%\t95%\n")
+    shifted, right = readings
+    assert (shifted.target_raw, shifted.actual_raw, shifted.actual_value) == (None, "≥ 90%", 90.0)
+    assert shifted.confidence < CONFIDENCE_FOR_REVIEW
+    assert (right.target_value, right.actual_value) == (86.0, 95.0) and right.confidence >= CONFIDENCE_FOR_REVIEW
+
+
 def test_a_segment_of_unknown_layout_with_a_table_is_read_not_only_quarantined() -> None:
     text = ("Camera di Commercio di Bergamo\nRelazione sulla Performance 2023\n\n"
             "Obiettivo operativo 1.1 - Sportello digitale\n"

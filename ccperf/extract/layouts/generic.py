@@ -13,7 +13,8 @@ reading per data row, with `extraction_method = "generic"` and a confidence. Sha
     1.1⇥<objective>⇥<indicator>⇥≥ 50⇥51⇥100%⇥<note>                  a wider row: aligned from the right
 
 Confidence starts at 1 and drops for what is missing or guessed (no result, a target that is no number, cells
-placed by count rather than by header, a name that is mostly digits); readings under CONFIDENCE_FOR_REVIEW go to
+placed by count rather than by header, a bound ("≥ 90%") in the result column with no target, a name that is
+mostly digits); readings under CONFIDENCE_FOR_REVIEW go to
 review, not to the marts.
 """
 
@@ -301,6 +302,9 @@ def _cells(texts: list[str], roles: list[str | None], offset: int) -> dict[str, 
     return cells
 
 
+_BOUNDS = frozenset({">", ">=", "<", "<="})
+
+
 def _confidence(name: str, target, actual, placed_by_count: bool) -> float:
     score = 1.0
     if actual.value is None:
@@ -309,6 +313,8 @@ def _confidence(name: str, target, actual, placed_by_count: bool) -> float:
         score -= 0.1 if target.raw else 0.2
     if placed_by_count:
         score -= 0.15
+    if actual.operator in _BOUNDS and target.raw is None:
+        score -= 0.4  # a bound ("≥ 90%") is a target: read as the result, the columns are probably shifted
     letters = sum(c.isalpha() for c in name)
     if letters < 4 or letters < 0.5 * len(name):
         score -= 0.4
