@@ -187,6 +187,30 @@ def test_a_pdf_printed_by_a_browser_reads_like_the_text_original(pdf_dir: Path, 
 
 
 @pytest.mark.slow
+def test_a_table_row_cut_by_a_page_break_is_one_row(tmp_path: Path) -> None:
+    """A ruled row too tall for what is left of its page goes on on the next one (its sides drawn to the page's
+    end, no rule across): it is read as one row, on the line where it starts, its two parts joined cell by cell."""
+    if pdf_render_browser.chromium() is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+    long_name = "Secondo indicatore " + " ".join(f"parola{i}" for i in range(900)) + " FINE"
+    lines = [f"Paragrafo {i} del testo che precede la tabella." for i in range(50)]
+    lines += ["Indicatore\tTarget\tConsuntivo", "Primo indicatore\t≥ 10\t12", f"{long_name}\t≥ 5\t7 FINE",
+              "Terzo indicatore\t≤ 3\t2"]
+    pdf = pdf_render_browser.render(lines, tmp_path / "cut.pdf", "ruled")
+    converted = pdf_convert.convert_pdf(pdf.read_bytes(), pdf.name)
+    assert len(converted.pages) >= 2
+    rows = [line.lstrip("\f") for line in converted.lines if "\t" in line]
+    second = [row for row in rows if "parola" in row]
+    assert len(second) == 1, second  # not two rows, one per page
+    name, target, actual = second[0].split("\t")
+    assert name.startswith("Secondo indicatore parola0 ") and name.endswith(" parola899 FINE")
+    assert (target, actual) == ("≥ 5", "7 FINE")
+    assert rows[rows.index(second[0]) + 1] == "Terzo indicatore\t≤ 3\t2"
+    line_no = converted.lines.index(next(line for line in converted.lines if "parola0" in line)) + 1
+    assert converted.line_pages[line_no - 1] < converted.line_pages[-1]  # on the page where the row starts
+
+
+@pytest.mark.slow
 def test_scanned_pages_are_read_by_ocr_and_flagged(pdf_dir: Path, pdf_cache: Path) -> None:
     _needs_ocr()
     name = "001_454f49c59e8c1ba9.txt"

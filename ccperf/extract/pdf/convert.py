@@ -24,7 +24,7 @@ from pathlib import Path
 from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, join_rows, lines_of_blocks, reflow, row_line
 from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_blocks, ocr_language, tesseract_version
 
-CONVERTER_VERSION = "13"  # bump when the conversion rules change: cached conversions are then redone
+CONVERTER_VERSION = "14"  # bump when the conversion rules change: cached conversions are then redone
 _LOG = logging.getLogger("ccperf.pdf")
 _TOKEN = re.compile(r"\S+")
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -123,7 +123,8 @@ class _CutRow:
     cut: str | None = None
 
 
-def _cut_rows(tables: list, closing: list[dict]) -> _CutRow:
+def _cut_rows(tables: list[tuple[tuple[float, ...], list[list]]], closing: list[dict]) -> _CutRow:
+    """Which of a page's tables (bbox, rows) begins or ends on a rule supplied by `_open_row_lines`."""
     supplied = [line["top"] for line in closing]
 
     def at(y: float) -> bool:
@@ -131,12 +132,12 @@ def _cut_rows(tables: list, closing: list[dict]) -> _CutRow:
 
     found = _CutRow()
     if tables and supplied:
-        first = min(tables, key=lambda t: t.bbox[1])
-        last = max(tables, key=lambda t: t.bbox[3])
-        if at(first.bbox[1]) and (rows := first.extract()):
-            found.continues = row_line(rows[0])
-        if at(last.bbox[3]) and (rows := last.extract()):
-            found.cut = row_line(rows[-1])
+        first_box, first_rows = min(tables, key=lambda t: t[0][1])
+        last_box, last_rows = max(tables, key=lambda t: t[0][3])
+        if at(first_box[1]) and first_rows:
+            found.continues = row_line(first_rows[0])
+        if at(last_box[3]) and last_rows:
+            found.cut = row_line(last_rows[-1])
     return found
 
 
@@ -156,12 +157,11 @@ def _text_layer_lines(page) -> tuple[list[str], _CutRow]:
     words = [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("size") or w["bottom"] - w["top"])
              for w in rest.extract_words(extra_attrs=["size"], use_text_flow=False)]
     blocks = blocks_of(group_lines(words))
-    for table in tables:
-        x0, top, x1, bottom = table.bbox
-        size = min((c["size"] for c in page.crop(table.bbox).chars), default=8.0)
-        blocks.append(Block(top, bottom, rows=[[c or "" for c in row] for row in table.extract()], x0=x0, x1=x1,
-                            size=size))
-    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top), page.width)), _cut_rows(tables, closing)
+    read = [(table.bbox, [[c or "" for c in row] for row in table.extract()]) for table in tables]
+    for (x0, top, x1, bottom), rows in read:
+        size = min((c["size"] for c in page.crop((x0, top, x1, bottom)).chars), default=8.0)
+        blocks.append(Block(top, bottom, rows=rows, x0=x0, x1=x1, size=size))
+    return lines_of_blocks(reflow(sorted(blocks, key=lambda b: b.top), page.width)), _cut_rows(read, closing)
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
@@ -253,7 +253,7 @@ def _convert_page(pdf, index: int, out: ConvertedPdf, open_row: int | None) -> i
     if cut.cut is None:
         return None
     ends = [i for i, line in enumerate(lines) if line.lstrip("\f") == cut.cut]
-    return info.first_line + ends[-1] - 1 if ends else joined
+    return info.first_line + ends[-1] if ends else joined
 
 
 def _join_cut_row(out: ConvertedPdf, open_row: int | None, lines: list[str], cut: _CutRow) -> int | None:
