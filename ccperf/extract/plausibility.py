@@ -19,10 +19,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ccperf.extract.text import SourceText
-from ccperf.model import ExtractionResult, Fact, Objective, Provenance, Quarantined, Reading, ReadingComponent
+from ccperf.model import ExtractionResult, Objective, Provenance, Quarantined, Reading, ReadingComponent
 
 MAX_PERCENT = 1000.0
 MAX_ABSOLUTE = 1e9
@@ -89,42 +91,38 @@ def _block(source: SourceText, prov: Provenance, last: int | None, reason: str) 
     return Quarantined(prov, end, LAYOUT, reason, text)
 
 
+def _set_aside(source: SourceText, result: ExtractionResult, rows: list, problem_of: Callable[[Any], str | None],
+               what: Callable[[Any], str], last_of: Callable[[Any], int | None] = lambda row: None) -> list:
+    """The rows without a problem; each other one goes to the quarantine, with its problem."""
+    kept = []
+    for row in rows:
+        if problem := problem_of(row):
+            result.quarantined.append(_block(source, row.provenance, last_of(row),
+                                             f"implausible {what(row)}: {problem}; set aside, not published"))
+        else:
+            kept.append(row)
+    return kept
+
+
 def set_aside_implausible(source: SourceText, result: ExtractionResult) -> None:
     """Move the rows holding implausible values to the quarantine (see the module docstring)."""
-    kept_readings: list[Reading] = []
-    dropped_lines: set[tuple[int, int]] = set()
-    for reading in result.readings:
-        problems = reading_problems(reading)
-        if problems:
-            prov = reading.provenance
-            result.quarantined.append(_block(source, prov, reading.line_end, (
-                f"implausible reading {reading.indicator_name[:80]!r}: {'; '.join(problems)}; set aside, not "
-                "published")))
-            dropped_lines.add((prov.segment_index, prov.source_line))
-        else:
-            kept_readings.append(reading)
-    result.readings = kept_readings
-    kept_components: list[ReadingComponent] = []
-    for component in result.components:
+    readings = result.readings
+    result.readings = _set_aside(source, result, readings, lambda r: "; ".join(reading_problems(r)) or None,
+                                 lambda r: f"reading {r.indicator_name[:80]!r}", lambda r: r.line_end)
+    kept = {id(r) for r in result.readings}
+    dropped_lines = {(r.provenance.segment_index, r.provenance.source_line) for r in readings if id(r) not in kept}
+
+    def component_problem(component: ReadingComponent) -> str | None:
         problem = _number_problem("value", component.value, None, component.raw)
         if (component.provenance.segment_index, component.reading_line) in dropped_lines:
             problem = problem or "its reading was set aside"
-        if problem:
-            result.quarantined.append(_block(source, component.provenance, None,
-                                             f"implausible component {component.label or component.component!r}: "
-                                             f"{problem}; set aside, not published"))
-        else:
-            kept_components.append(component)
-    result.components = kept_components
-    kept_facts: list[Fact] = []
-    for fact in result.facts:
-        problem = _number_problem("value", fact.value, fact.unit, fact.quote)
-        if problem:
-            result.quarantined.append(_block(source, fact.provenance, None,
-                                             f"implausible fact {fact.fact_name}: {problem}; set aside, not published"))
-        else:
-            kept_facts.append(fact)
-    result.facts = kept_facts
+        return problem
+
+    result.components = _set_aside(source, result, result.components, component_problem,
+                                   lambda c: f"component {c.label or c.component!r}")
+    result.facts = _set_aside(source, result, result.facts,
+                              lambda f: _number_problem("value", f.value, f.unit, f.quote),
+                              lambda f: f"fact {f.fact_name}")
     objectives: list[Objective] = []
     for objective in result.objectives:
         problems = [p for p in (_number_problem("achievement", objective.achievement_pct, "%", None),
