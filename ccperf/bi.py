@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from ccperf.config import PROJECT_ROOT, Settings
+from ccperf.local_server import is_healthy, log_tail, wait_until_healthy
 
 BI_DIR = PROJECT_ROOT / "bi"
 REQUIREMENTS = BI_DIR / "superset-requirements.txt"
@@ -337,13 +338,6 @@ def ensure_admin(bi: BiSettings) -> str:
 # ---------------------------------------------------------------- the server
 
 
-def is_healthy(url: str, timeout_s: float = 3.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=timeout_s) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
 
 def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -368,12 +362,6 @@ def running_server(bi: BiSettings) -> dict[str, Any] | None:
     return info if alive and ours else None
 
 
-def log_tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
 
 def start_server(bi: BiSettings, timeout_s: float = START_TIMEOUT_S) -> dict[str, Any]:
     """gunicorn with Superset's app on 127.0.0.1:<port>, in its own session (it outlives `ccperf bi`)."""
@@ -389,18 +377,17 @@ def start_server(bi: BiSettings, timeout_s: float = START_TIMEOUT_S) -> dict[str
                                    env=superset_env(bi), cwd=bi.home, start_new_session=True)
     info = {"pid": process.pid, "port": bi.port, "url": bi.url, "started_at": time.time(), "venv": str(bi.venv)}
     bi.server_file.write_text(json.dumps(info, indent=2) + "\n")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            bi.server_file.unlink(missing_ok=True)
-            raise BiError(f"Superset stopped at start (exit code {process.returncode}); last lines of "
-                          f"{bi.log_file}:\n{log_tail(bi.log_file)}")
-        if is_healthy(bi.url):
-            return info
-        time.sleep(0.5)
-    stop_server(bi)
-    raise BiError(f"Superset did not answer on {bi.url} within {timeout_s:.0f} s; last lines of {bi.log_file}:\n"
-                  f"{log_tail(bi.log_file)}")
+    try:
+        exit_code = wait_until_healthy(process, bi.url, timeout_s, check_timeout_s=3.0)
+    except TimeoutError:
+        stop_server(bi)
+        raise BiError(f"Superset did not answer on {bi.url} within {timeout_s:.0f} s; last lines of {bi.log_file}:\n"
+                      f"{log_tail(bi.log_file, 25)}") from None
+    if exit_code is not None:
+        bi.server_file.unlink(missing_ok=True)
+        raise BiError(f"Superset stopped at start (exit code {exit_code}); last lines of "
+                      f"{bi.log_file}:\n{log_tail(bi.log_file, 25)}")
+    return info
 
 
 def stop_server(bi: BiSettings, timeout_s: float = 20.0) -> int | None:
@@ -648,7 +635,7 @@ def setup(bi: BiSettings, say: Say = print) -> Setup:
     if started:
         say(f"starting Superset on {bi.url} (log {bi.log_file})")
         server = start_server(bi)
-    elif not is_healthy(bi.url):
+    elif not is_healthy(bi.url, 3.0):
         raise BiError(f"the Superset started earlier (pid {server['pid']}) does not answer on {bi.url}: "
                       f"`ccperf bi --stop`, then `ccperf bi`; log {bi.log_file}")
     steps.append(f"server pid {server['pid']} on {bi.url} ({'started' if started else 'already running'})")

@@ -12,9 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ccperf.lifecycle import child_command
+from ccperf.local_server import is_healthy, log_tail, wait_until_healthy
 
 DEFAULT_CRON = "0 6 * * *"  # every day at 06:00
 DEFAULT_TIMEZONE = "Europe/Rome"  # the chambers' time: a 06:00 run stays at 06:00 across daylight saving
@@ -73,14 +71,6 @@ def check_schedule(cron: str, timezone: str) -> None:
         raise ValueError(f"{timezone!r} is not a time zone (e.g. Europe/Rome, UTC)") from exc
 
 
-def is_healthy(api_url: str, timeout_s: float = 2.0) -> bool:
-    """True when a Prefect API answers its health check at <api_url>/health."""
-    try:
-        with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=timeout_s) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
 
 def configured_api_url() -> str | None:
     """PREFECT_API_URL from the environment or the active Prefect profile (`prefect config set ...`)."""
@@ -98,12 +88,6 @@ def prefect_home(data_dir: Path) -> Path:
     return Path(os.environ.get("PREFECT_HOME") or data_dir / ".prefect").expanduser().resolve()
 
 
-def log_tail(path: Path, lines: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
 
 def start_server(port: int, home: Path, timeout_s: float = SERVER_START_TIMEOUT_S) -> Api:
     """Start `prefect server start` on loopback with this Python and wait until it answers."""
@@ -119,17 +103,16 @@ def start_server(port: int, home: Path, timeout_s: float = SERVER_START_TIMEOUT_
                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                                    start_new_session=True)
     api = Api(local_api_url(port), process, log)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServeError(f"the Prefect server stopped at start (exit code {process.returncode}); "
-                             f"last lines of {log}:\n{log_tail(log)}")
-        if is_healthy(api.url):
-            return api
-        time.sleep(0.5)
-    stop_server(api)
-    raise ServeError(f"the Prefect server on 127.0.0.1:{port} did not answer within {timeout_s:.0f} s; "
-                     f"last lines of {log}:\n{log_tail(log)}")
+    try:
+        exit_code = wait_until_healthy(process, api.url, timeout_s)
+    except TimeoutError:
+        stop_server(api)
+        raise ServeError(f"the Prefect server on 127.0.0.1:{port} did not answer within {timeout_s:.0f} s; "
+                         f"last lines of {log}:\n{log_tail(log)}") from None
+    if exit_code is not None:
+        raise ServeError(f"the Prefect server stopped at start (exit code {exit_code}); "
+                         f"last lines of {log}:\n{log_tail(log)}")
+    return api
 
 
 def stop_server(api: Api, timeout_s: float = 20.0) -> None:
