@@ -26,6 +26,7 @@ from ccperf.model import Provenance, Quarantined, Segment
 MIN_COVERAGE = 0.4
 _OPERATOR = re.compile(r"^\s*(?:[<>≤≥=]|\$\\[gl]e)")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_DIGIT = re.compile(r"\d")
 _ROW_REACH = 12  # lines after a row's first line that may still hold its cells
 _SPAN_GAP = 2  # unread table-like lines this close are one block
 
@@ -48,8 +49,8 @@ def table_like(line: Line) -> bool:
     if line.is_row:  # a row holding a value cell: a short cell with a number, an operator or a date
         return any(len(c) <= 30 and (NUMBER_RE.search(c) or _OPERATOR.match(c) or DATE_RE.search(c))
                    for c in line.filled)
-    if len(text) > 100:
-        return False  # prose
+    if len(text) > 100 or not _DIGIT.search(text):
+        return False  # prose, or words only: a plain line needs a value to look like table content
     values = len(NUMBER_RE.findall(text)) + len(DATE_RE.findall(text))
     words = len(_WORD.findall(text))
     return bool(_OPERATOR.match(text) and values) or (values >= 1 and values >= words)

@@ -42,7 +42,7 @@ class Cell:
 class Line:
     """One line of the document: its text and, read on demand, its cells."""
 
-    __slots__ = ("number", "text", "region", "_boundaries", "_cells")
+    __slots__ = ("number", "text", "region", "_boundaries", "_cells", "_clean")
 
     def __init__(self, number: int, text: str, region: int | None = None,
                  boundaries: list[tuple[int, int]] | None = None):
@@ -51,6 +51,7 @@ class Line:
         self.region = region  # index of its table region, None outside tables
         self._boundaries = boundaries  # column separators of an aligned region
         self._cells: tuple[Cell, ...] | None = None
+        self._clean: str | None = None
 
     def __repr__(self) -> str:
         return f"Line({self.number}, {self.text[:40]!r}, region={self.region})"
@@ -89,9 +90,9 @@ class Line:
     def clean(self) -> str:
         """The line as the parsers read it: a row's cells joined by tabs (the one serialisation of a row, whatever
         the converter printed), a plain line without HTML fragments and with whitespace collapsed."""
-        if self.region is None:
-            return _clean(self.text)
-        return "\t".join(c.text for c in self.cells)
+        if self._clean is None:  # kept: every stage (detection, parsers, coverage) reads it
+            self._clean = _clean(self.text) if self.region is None else "\t".join(c.text for c in self.cells)
+        return self._clean
 
 
 @dataclass(frozen=True)

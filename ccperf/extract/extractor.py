@@ -15,6 +15,7 @@ from typing import BinaryIO
 from ccperf.extract.chambers import registry
 from ccperf.extract.document import DocumentModel
 from ccperf.extract.edition import read_edition
+from ccperf.extract.layouts.generic import forget_vocabulary
 from ccperf.extract.linking import clear_caches, link_across_segments
 from ccperf.extract.manifest import Override
 from ccperf.extract.numbers import parse_measure
@@ -94,7 +95,8 @@ def _edition_fields(source: SourceText, override: Override | None) -> dict:
 
 
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
-    clear_caches()  # memoised names are per document: no document is read faster thanks to an earlier one
+    clear_caches()  # memoised names and header cells are per document: no document is read faster thanks to an
+    forget_vocabulary()  # earlier one
     result = ExtractionResult(document_file=source.file_name)
     model = DocumentModel(source.lines)
     segments = _apply_override(split_segments(source, model), override)

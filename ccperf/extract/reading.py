@@ -16,7 +16,7 @@ from dataclasses import replace
 from ccperf.extract.coverage import MIN_COVERAGE, Coverage, measure, quarantine_unread
 from ccperf.extract.document import DocumentModel, Line
 from ccperf.extract.layouts import layout_named
-from ccperf.extract.layouts.generic import CONFIDENCE_FOR_REVIEW, GenericTables, Vocabulary
+from ccperf.extract.layouts.generic import CONFIDENCE_FOR_REVIEW, GenericTables, Vocabulary, document_vocabulary
 from ccperf.extract.parser import LayoutParser, ParsedSegment, SegmentContext
 from ccperf.extract.text import SourceText
 from ccperf.model import Provenance, Quarantined, Segment
@@ -78,7 +78,7 @@ def read_segment(source: SourceText, model: DocumentModel, segment: Segment) -> 
         segment.message = (f"no known layout in lines {segment.line_start}-{segment.line_end}, and no table the "
                            "generic reader can read (a header naming an indicator and a target or result)")
         return _quarantine_segment(source, segment, "unknown")
-    vocabulary = Vocabulary.of(GenericTables.profile())
+    vocabulary = document_vocabulary()
     header = _is_header(vocabulary)
     if layout is not None:
         _tables_to_generic(source, model, segment, layout, parsed, vocabulary)

@@ -53,22 +53,36 @@ class Vocabulary:
     headings: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, objective level)
     # cell text → role: every table line's cells are looked up (coverage, header search), most of them repeat
     _roles: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # normalised word → (rank in `words`, role): a cell's word prefixes are looked up instead of scanning the words
+    _ranks: dict[str, tuple[int, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, profile: Profile) -> Vocabulary:
         words = [(_norm(w), role) for role in ROLES for w in profile.words(role)]
         words.sort(key=lambda wr: len(wr[0]), reverse=True)
         headings = tuple((re.compile(p, re.I), level) for p, level in profile.table("objective_headings").items())
-        return cls(tuple(words), headings)
+        vocabulary = cls(tuple(words), headings)
+        for rank, (word, role) in enumerate(words):
+            vocabulary._ranks.setdefault(word, (rank, role))
+        return vocabulary
 
     def role_of(self, cell: str) -> str | None:
+        """The role of the first (longest) header word the cell is, or starts with as whole words ("%" words: as
+        a plain prefix)."""
         if not cell or len(cell) > _HEADER_MAX:
             return None
         if cell not in self._roles:
-            text = _norm(cell)
-            self._roles[cell] = next((role for word, role in self.words if text == word or text.startswith(word + " ")
-                                      or (word.startswith("%") and text.startswith(word))), None)
+            self._roles[cell] = self._first_match(_norm(cell))
         return self._roles[cell]
+
+    def _first_match(self, text: str) -> str | None:
+        parts = text.split(" ")
+        prefixes = (" ".join(parts[:k]) for k in range(1, len(parts) + 1))
+        ranked = [self._ranks[p] for p in prefixes if p in self._ranks]
+        if "%" in text:
+            ranked += [(rank, role) for rank, (word, role) in enumerate(self.words)
+                       if word.startswith("%") and text.startswith(word)]
+        return min(ranked)[1] if ranked else None
 
     def heading_level(self, text: str) -> str | None:
         return next((level for pattern, level in self.headings if pattern.search(text)), None)
@@ -80,6 +94,22 @@ class Vocabulary:
                 rest = text[m.end():]
                 return re.sub(r"^\s*(?:strategic[oai]|operativ[oai])?\s*[:.]?\s*", "", rest, flags=re.I)
         return text
+
+
+_DOCUMENT_VOCABULARY: list[tuple[Profile, Vocabulary]] = []  # (the profile it was built from, the vocabulary)
+
+
+def document_vocabulary() -> Vocabulary:
+    """The generic reader's vocabulary, built once per document: its cell memo serves every segment and table."""
+    profile = GenericTables.profile()
+    if not _DOCUMENT_VOCABULARY or _DOCUMENT_VOCABULARY[0][0] is not profile:
+        _DOCUMENT_VOCABULARY[:] = [(profile, Vocabulary.of(profile))]
+    return _DOCUMENT_VOCABULARY[0][1]
+
+
+def forget_vocabulary() -> None:
+    """Drop the memoised cells (per document, so a run never profits from an earlier document)."""
+    _DOCUMENT_VOCABULARY.clear()
 
 
 @dataclass
@@ -110,7 +140,7 @@ class GenericTables(LayoutParser):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.vocabulary = Vocabulary.of(self.profile())
+        self.vocabulary = document_vocabulary()
         self.header: _Header | None = None
         self.context = _Context()
         self.last: Reading | None = None
