@@ -43,6 +43,8 @@ class Coverage:
 
 
 def table_like(line: Line) -> bool:
+    if line.region is None and not _DIGIT.search(line.text):
+        return False  # most lines: prose or headings, no value (cleaning only removes characters)
     text = line.clean
     if not text:
         return False

@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from ccperf.extract.numbers import collapse, strip_html
 
@@ -31,8 +32,7 @@ _DIGITS = re.compile(r"\d+")
 _PAGE_EDGE = 3  # header/footer lines looked for at each end of a page
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: built for every cell of every row, and a frozen dataclass is 2x slower to make
     text: str  # as printed, HTML fragments dropped and whitespace collapsed
     line: int  # 1-based line of the document
     start: int  # character span in that line
@@ -114,22 +114,19 @@ class DocumentModel:
         self.regions: list[TableRegion] = []
         self._region_of: dict[int, tuple[int, list[tuple[int, int]] | None]] = {}
         self._find_regions()
-        self._lines: list[Line | None] = [None] * len(texts)
+        # Every line is built once, up front: parsers, coverage and detection each walk the content several times.
+        self._lines = [Line(n, text, *self._region_of.get(n, (None, None))) for n, text in enumerate(texts, 1)]
+        self._content = [line for line in self._lines if line.number not in self.skipped]
+        self._content_numbers = [line.number for line in self._content]
 
     def line(self, number: int) -> Line:
-        line = self._lines[number - 1]
-        if line is None:
-            region, boundaries = self._region_of.get(number, (None, None))
-            line = self._lines[number - 1] = Line(number, self.texts[number - 1], region, boundaries)
-        return line
+        return self._lines[number - 1]
 
-    def content(self, first: int, last: int) -> Iterator[Line]:
+    def content(self, first: int, last: int) -> list[Line]:
         """The lines first..last (1-based, inclusive) without page furniture (and the blank lines around it, so
         that a table or a paragraph cut by a page break reads on)."""
-        skipped = self.skipped
-        for number in range(max(first, 1), min(last, len(self.texts)) + 1):
-            if number not in skipped:
-                yield self.line(number)
+        numbers = self._content_numbers
+        return self._content[bisect.bisect_left(numbers, first):bisect.bisect_right(numbers, last)]
 
     def content_texts(self) -> list[str]:
         """Every line's text as detection reads it: rows as tab-joined cells, page furniture blanked."""

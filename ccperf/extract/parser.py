@@ -10,7 +10,6 @@ lines of the segment from the canonical document model, and the layout's profile
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -39,7 +38,7 @@ class SegmentContext:
         return Provenance(seg.document_sha256, seg.document_file, line_no, seg.segment_index,
                           self.source.page_of(line_no))
 
-    def lines(self) -> Iterator[Line]:
+    def lines(self) -> list[Line]:
         """The segment's content lines (page headers, footers and page numbers left out)."""
         assert self.model is not None
         return self.model.content(self.segment.line_start, self.segment.line_end)
@@ -127,7 +126,7 @@ class LayoutParser:
     def finish(self) -> None:
         """After the walk: link restatements, fill what depends on later rows, count."""
 
-    def lines(self) -> Iterator[Line]:
+    def lines(self) -> list[Line]:
         return self.ctx.lines()
 
     # -- builders ----------------------------------------------------------------------------------------------
