@@ -57,21 +57,29 @@ def detect_layout_range(joined: JoinedLines, lo: int, hi: int) -> str | None:
 
 def _count_matching(joined: JoinedLines, lo: int, hi: int, signature: re.Pattern[str],
                     heads: dict[str, list[int]] | None = None) -> int:
-    """Lines lo..hi-1 where signature.search finds a match; only the lines holding text every match needs are
+    """Lines lo..hi-1 where signature.search finds a match (the text's matching lines are found once, then every
+    range of them, a segment or a window, is counted by bisection)."""
+    found = joined.signature_lines.get(id(signature))  # by identity: hashing a pattern hashes its program
+    if found is None:
+        found = joined.signature_lines[id(signature)] = (signature, _matching_lines(joined, signature, heads))
+    return len(joined.in_range(found[1], lo, hi))
+
+
+def _matching_lines(joined: JoinedLines, signature: re.Pattern[str],
+                    heads: dict[str, list[int]] | None) -> list[int]:
+    """Every line where signature.search finds a match; only the lines holding text every match needs are
     searched: the lines starting with the signature's anchor, else those holding its literal (each found once
     for the whole text)."""
     lines = joined.lines
     anchors = _anchors(signature)
     if anchors is not None and heads is not None:
-        candidates = sorted({i for anchor in anchors for i in joined.in_range(heads[anchor], lo, hi)})
-        return sum(1 for i in candidates if signature.search(lines[i]))
-    needed = _needed_text(signature)
-    if needed is None:
-        return sum(1 for _ in filter(signature.search, lines[lo:hi]))
-    literals, any_case = needed
-    candidates: Iterable[int] = sorted({i for literal in literals
-                                        for i in joined.in_range(joined.lines_with(literal, any_case), lo, hi)})
-    return sum(1 for i in candidates if signature.search(lines[i]))
+        candidates: Iterable[int] = sorted({i for anchor in anchors for i in heads[anchor]})
+    elif (needed := _needed_text(signature)) is not None:
+        literals, any_case = needed
+        candidates = sorted({i for literal in literals for i in joined.lines_with(literal, any_case)})
+    else:
+        candidates = range(len(lines))
+    return [i for i in candidates if signature.search(lines[i])]
 
 
 @lru_cache(maxsize=256)

@@ -157,6 +157,8 @@ class JoinedLines:
         self.text = "\n".join(lines)
         self._hits: dict[tuple[str, bool], list[int]] = {}
         self._heads: dict[tuple[str, frozenset[str]], dict[str, list[int]] | None] = {}
+        # id(signature) → (signature, the lines it matches): layout detection counts them per segment and window
+        self.signature_lines: dict[int, tuple[re.Pattern[str], list[int]]] = {}
 
     @cached_property
     def starts(self) -> list[int]:
