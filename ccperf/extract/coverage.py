@@ -54,8 +54,9 @@ def table_like(line: Line) -> bool:
     if len(text) > 100 or not _DIGIT.search(text):
         return False  # prose, or words only: a plain line needs a value to look like table content
     values = len(NUMBER_RE.findall(text)) + len(DATE_RE.findall(text))
-    words = len(_WORD.findall(text))
-    return bool(_OPERATOR.match(text) and values) or (values >= 1 and values >= words)
+    if not values:
+        return False
+    return bool(_OPERATOR.match(text)) or values >= len(_WORD.findall(text))
 
 
 def _row_marks(parsed: ParsedSegment) -> list[tuple[int, tuple[str, ...]]]:

@@ -47,9 +47,14 @@ class _Start:
         return self.name.name if self.name else None
 
 
-def _near_title(lines: Sequence[str], idx: int, before: int, after: int) -> bool:
-    lo, hi = max(0, idx - before), min(len(lines), idx + after + 1)
-    return any(_REPORT_TITLE.search(lines[i]) for i in range(lo, hi))
+def _report_title_lines(joined: JoinedLines) -> list[int]:
+    """Indexes of the lines holding a report title (each says "relazione" or "piano": only those are searched)."""
+    candidates = {*joined.lines_with("relazione", any_case=True), *joined.lines_with("piano", any_case=True)}
+    return [i for i in sorted(candidates) if _REPORT_TITLE.search(joined.lines[i])]
+
+
+def _near_title(titles: list[int], idx: int, before: int, after: int) -> bool:
+    return bool(JoinedLines.in_range(titles, idx - before, idx + after + 1))
 
 
 def _title_block_start(lines: Sequence[str], idx: int) -> int:
@@ -63,14 +68,14 @@ def _title_block_start(lines: Sequence[str], idx: int) -> int:
     return idx
 
 
-def _title_name(lines: Sequence[str], idx: int) -> tuple[NameMatch | None, str]:
+def _title_name(lines: Sequence[str], titles: list[int], idx: int) -> tuple[NameMatch | None, str]:
     """The chamber a title line names, and the segment role it starts; (None, "") when it starts none."""
     line = lines[idx]
     reg = registry()
     if _ADDENDUM.match(line):
         names = reg.after_chamber_words(line)
         return (names[0], "addendum") if names else (None, "")
-    if not _near_title(lines, idx, 4, 12):
+    if not _near_title(titles, idx, 4, 12):
         return None, ""
     if _CHAMBER_ALONE.match(line):  # "Camera di Commercio" ⏎ "MANTOVA" (the name may carry a title word)
         following = next((lines[j] for j in range(idx + 1, min(len(lines), idx + 3)) if lines[j].strip()), "")
@@ -96,12 +101,14 @@ def _unknown_title_name(text: str) -> NameMatch | None:
 
 def find_segment_starts(lines: Sequence[str], joined: JoinedLines | None = None) -> list[_Start]:
     starts: list[_Start] = []
+    joined = joined or JoinedLines(lines)
+    titles = _report_title_lines(joined)
     # Every start line names a chamber ("Camera di Commercio ..." / "CCIAA"): only those lines are read.
-    for idx in _chamber_lines(joined or JoinedLines(lines)):
+    for idx in _chamber_lines(joined):
         line = lines[idx]
         if len(line) > _TITLE_LINE_MAX or "\t" in line:
             continue
-        name, role = _title_name(lines, idx)
+        name, role = _title_name(lines, titles, idx)
         if name is None:
             continue
         if role == "report" and name.chamber is not None and name.chamber.is_merged or \
