@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import NamedTuple
 
 from ccperf.extract.numbers import collapse, strip_html
@@ -115,7 +115,10 @@ class DocumentModel:
         self._region_of: dict[int, tuple[int, list[tuple[int, int]] | None]] = {}
         self._find_regions()
         # Every line is built once, up front: parsers, coverage and detection each walk the content several times.
-        self._lines = [Line(n, text, *self._region_of.get(n, (None, None))) for n, text in enumerate(texts, 1)]
+        self._lines = list(map(Line, count(1), texts))
+        for number, (region, boundaries) in self._region_of.items():
+            line = self._lines[number - 1]
+            line.region, line._boundaries = region, boundaries
         self._content = [line for line in self._lines if line.number not in self.skipped]
         self._content_numbers = [line.number for line in self._content]
 
@@ -221,30 +224,36 @@ def _column_boundaries(block: list[str]) -> list[tuple[int, int]]:
     some line on both sides; [] when the block is no table.
 
     Justified prose prints double spaces between words too, but not at the same place on every line of a
-    paragraph, so only lines whose gaps line up are read as columns (a lone line is a one-row table)."""
+    paragraph, so only lines whose gaps line up are read as columns (a lone line is a one-row table). Positions
+    are bits of an int (bit p: position p is blank), so a line's blanks are intersected with the others' at once."""
     bodies = sorted((t.rstrip() for t in block), key=len, reverse=True)
     if not any("  " in b.strip() for b in bodies) or len(bodies[0]) > 4000:
         return []
     width = len(bodies[0])
-    candidates: set[int] | None = None
+    full = (1 << width) - 1
+    candidates = full
     for body in bodies:  # the longest line first: it leaves the fewest candidates
-        if candidates is not None and not candidates:
-            return []
-        if candidates is not None and all(p >= len(body) for p in candidates):
-            continue
         indent = len(body) - len(body.lstrip(" "))
-        blank = set(range(indent))
+        blank = (1 << indent) - 1 | full & ~((1 << len(body)) - 1)  # the indent, and past a shorter line's end
         for gap in _GAP.finditer(body, indent):
-            blank.update(range(gap.start(), gap.end()))
-        candidates = blank if candidates is None else {p for p in candidates if p >= len(body) or p in blank}
+            blank |= (1 << gap.end()) - (1 << gap.start())
+        candidates &= blank
+        if not candidates:
+            return []
     lead = min(len(b) - len(b.lstrip(" ")) for b in bodies)
-    runs: list[tuple[int, int]] = []
-    for p in sorted(candidates or ()):
-        if runs and runs[-1][1] == p:
-            runs[-1] = (runs[-1][0], p + 1)
-        else:
-            runs.append((p, p + 1))
-    return [(a, b) for a, b in runs if b - a >= 2 and a >= lead and a > 0 and b < width]
+    return [(a, b) for a, b in _bit_runs(candidates) if b - a >= 2 and a >= lead and a > 0 and b < width]
+
+
+def _bit_runs(mask: int) -> list[tuple[int, int]]:
+    """(first, one past the last) of each run of set bits, lowest first."""
+    runs = []
+    while mask:
+        first = (mask & -mask).bit_length() - 1
+        shifted = mask >> first
+        end = first + ((shifted + 1) & ~shifted).bit_length() - 1
+        runs.append((first, end))
+        mask &= ~((1 << end) - 1)
+    return runs
 
 
 def _aligned_cells(text: str, number: int, boundaries: list[tuple[int, int]]) -> tuple[Cell, ...]:

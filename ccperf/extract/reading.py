@@ -101,6 +101,8 @@ def _table_headers(model: DocumentModel, segment: Segment, vocabulary: Vocabular
     naming a target or a result column."""
     out = []
     for line in model.content(segment.line_start, segment.line_end):
+        if line.region is None:
+            continue  # a plain line is one cell
         filled = line.filled
         if len(filled) < 3:
             continue
