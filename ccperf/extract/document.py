@@ -213,8 +213,11 @@ def _plain_cells(text: str, number: int) -> tuple[Cell, ...]:
 
 def _tab_cells(text: str, number: int) -> tuple[Cell, ...]:
     cells, pos = [], 0
+    tagged = "<" in text
     for part in text.split("\t"):
-        cells.append(Cell(_clean(part), number, pos, pos + len(part)))
+        # most cells need only a strip (what _clean does to a cell with no tag, no double space, no odd space)
+        clean = part.strip() if not tagged and "  " not in part and part.isprintable() else _clean(part)
+        cells.append(Cell(clean, number, pos, pos + len(part)))
         pos += len(part) + 1
     return tuple(cells)
 
@@ -264,7 +267,8 @@ def _aligned_cells(text: str, number: int, boundaries: list[tuple[int, int]]) ->
         part = text[pos:start] if start > pos else ""
         lead = len(part) - len(part.lstrip())
         body = part.strip()
-        cells.append(Cell(_clean(body), number, pos + lead, pos + lead + len(body)))
+        clean = body if "<" not in body and "  " not in body and body.isprintable() else _clean(body)
+        cells.append(Cell(clean, number, pos + lead, pos + lead + len(body)))
         pos = end
     while len(cells) > 1 and not cells[-1].text:
         cells.pop()

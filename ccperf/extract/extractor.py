@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import bisect
 import errno
+import gc
 import hashlib
 import os
 import stat
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -94,7 +97,26 @@ def _edition_fields(source: SourceText, override: Override | None) -> dict:
             "edition_note": edition.note, "supersedes": supersedes}
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector waits while a document is read: reading makes tens of thousands of objects
+    (lines, cells, rows) that live until the document is done, and each collection they trigger would walk them all
+    again for nothing (about 6% of the extraction time, measured with bench/extract_throughput.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def extract_source(source: SourceText, override: Override | None = None) -> ExtractionResult:
+    with _collector_paused():
+        return _extract_source(source, override)
+
+
+def _extract_source(source: SourceText, override: Override | None) -> ExtractionResult:
     clear_caches()  # memoised names and header cells are per document: no document is read faster thanks to an
     forget_vocabulary()  # earlier one
     result = ExtractionResult(document_file=source.file_name)

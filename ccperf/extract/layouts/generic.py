@@ -41,7 +41,9 @@ _HEADER_MAX = 60  # characters: a header cell is a few words
 
 
 def _norm(text: str) -> str:
-    text = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    text = text.lower()
+    if not text.isascii():  # accents dropped (an ASCII text has none to drop)
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^a-z%]+", " ", text).split())
 
 
