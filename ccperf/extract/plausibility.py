@@ -40,8 +40,9 @@ _HEADER = re.compile(
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():  # accents dropped (an ASCII text has none to drop)
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.lower()
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 
