@@ -7,11 +7,19 @@ giorni", "contro le 20.324 del 2021", ...) are in profiles/mission_prose.toml.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ccperf.extract.layouts.mission_prose.words import PROFILE, leading_word, number_value, profile_regex
+from ccperf.extract.layouts.mission_prose.words import (
+    PROFILE,
+    leading_word,
+    number_value,
+    number_word_starts,
+    number_words,
+    profile_regex,
+)
 from ccperf.extract.numbers import collapse
 from ccperf.extract.text import finditer_folded
 from ccperf.model import Reading
@@ -64,6 +72,7 @@ class Sentence:
     start: int
     end: int
     taken: list[tuple[int, int]] = field(default_factory=list)
+    word_starts: list[int] | None = None  # number_word_starts(folded) of the stream, when known
     sent: str = field(init=False)
     fsent: str | None = field(init=False)
     low: str = field(init=False)
@@ -79,6 +88,16 @@ class Sentence:
         if word is not None and word not in self.low:
             return iter(())
         return finditer_folded(pattern, self.sent, self.fsent)
+
+    def number_words(self) -> list[re.Match[str]]:
+        """WORD_NUMBER_RE's matches in the sentence, tried where the stream prints a number word."""
+        if self.fsent is None:
+            return number_words(self.sent, None, [])
+        if self.word_starts is None:
+            return number_words(self.sent, self.fsent, number_word_starts(self.fsent))
+        starts, offset = self.word_starts, self.start
+        lo, hi = bisect.bisect_left(starts, offset), bisect.bisect_left(starts, self.end)
+        return number_words(self.sent, self.fsent, [pos - offset for pos in starts[lo:hi]])
 
     @property
     def span(self) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from ccperf.extract.layouts.mission_prose.words import (
     profile_regex,
     template,
 )
-from ccperf.extract.numbers import WORD_NUMBER_RE, collapse, parse_word_number
+from ccperf.extract.numbers import collapse, parse_word_number
 from ccperf.extract.text import finditer_folded, match_folded, search_folded
 from ccperf.extract.vocab import DEFINITE_ARTICLES, FUNCTION_WORDS, MONTH_ABBREVIATIONS, MONTHS
 
@@ -82,7 +82,7 @@ def _tokens(s: Sentence) -> list[_Token]:
         if s.free(a, b) and not any(t.start <= m.start("num") + s.start < t.end for t in out) and \
                 (value := number_value(m.group("num"))) is not None:
             out.append(_Token(a, b, value, text[a:b], False))
-    for m in finditer_folded(WORD_NUMBER_RE, s.sent, s.fsent):
+    for m in s.number_words():
         a, b = m.start() + s.start, m.end() + s.start
         if s.free(a, b):
             out.append(_Token(a, b, parse_word_number(m.group("word")) or 0.0, m.group("word"), True))

@@ -42,8 +42,9 @@ class Prose:
         stream = self.stream(body)
         if not stream.length:
             return
+        word_starts = stream.number_word_starts()
         for s_start, s_end in stream.sentences():
-            self.sentence(mission, stream, Sentence(stream.text, stream.folded, s_start, s_end))
+            self.sentence(mission, stream, Sentence(stream.text, stream.folded, s_start, s_end, [], word_starts))
 
     def stream(self, body: list[Line]) -> ProseStream:
         """The lines not consumed, joined: a list item, a numbered item and the paragraph after a heading start

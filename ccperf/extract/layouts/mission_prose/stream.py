@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ccperf.extract.layouts.mission_prose.initiatives import find_initiatives
+from ccperf.extract.layouts.mission_prose.words import number_word_starts
 from ccperf.extract.text import fold_for_literals
 from ccperf.extract.vocab import ABBREVIATIONS
 
@@ -29,6 +30,7 @@ class ProseStream:
     _folded: str | None = None
     _lower: str | None = None
     _sentences: list[tuple[int, int]] | None = None
+    _word_starts: list[int] | None = None
     _initiatives: dict[tuple[int, int], list[str]] = field(default_factory=dict)
 
     @property
@@ -65,6 +67,7 @@ class ProseStream:
             self.last_char = stripped[-1]
         self._joined = None
         self._sentences = None
+        self._word_starts = None
         if self._initiatives:
             self._initiatives.clear()
         self.lines.append(line)
@@ -75,6 +78,13 @@ class ProseStream:
         if self._sentences is None:
             self._sentences = sentence_spans(self.text)
         return self._sentences
+
+    def number_word_starts(self) -> list[int]:
+        """words.number_word_starts(folded) ([] when the text is not folded), computed once for all sentences."""
+        if self._word_starts is None:
+            folded = self.folded
+            self._word_starts = number_word_starts(folded) if folded is not None else []
+        return self._word_starts
 
     def initiatives(self, start: int, end: int) -> list[str]:
         """find_initiatives(text[start:end]), remembered: every value of a sentence asks about the same sentences."""

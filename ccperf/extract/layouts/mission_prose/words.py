@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from ccperf.extract.numbers import parse_number
+from ccperf.extract.numbers import WORD_NUMBER_RE, WORD_NUMBERS, parse_number
 from ccperf.extract.profiles import load_profile
-from ccperf.extract.text import finditer_folded, fold_for_literals, match_folded, search_folded
+from ccperf.extract.text import case_sensitive_twin, finditer_folded, fold_for_literals, match_folded, search_folded
 
 PROFILE = load_profile("mission_prose")
 _WIDTHS: dict[str, int] = PROFILE.table("line_widths")
@@ -135,3 +135,37 @@ def may_start_with_digit(text: str) -> bool:
     """Whether the first non-blank character can be a digit (a cheap test before a pattern that needs one)."""
     first = text[:1]
     return first.isdigit() or first.isspace()
+
+
+# The first words of the number words, none starting with another one ("un" finds "una", "uno" and "un solo"):
+# every match of WORD_NUMBER_RE starts where one of them is printed.
+_NUMBER_WORD_HEADS = sorted(head for head in {w.split()[0] for w in WORD_NUMBERS}
+                            if not any(other != head and head.startswith(other) for other in WORD_NUMBERS))
+_WORD_NUMBER_TWIN = case_sensitive_twin(WORD_NUMBER_RE)
+
+
+def number_word_starts(folded: str) -> list[int]:
+    """Where the first word of a number word is printed in a folded text (fold_for_literals), in order: each
+    match of WORD_NUMBER_RE starts at one of them. A few str.find scans instead of the pattern's, which tries
+    every position (a lookbehind first)."""
+    starts: set[int] = set()
+    for head in _NUMBER_WORD_HEADS:
+        pos = folded.find(head)
+        while pos >= 0:
+            starts.add(pos)
+            pos = folded.find(head, pos + 1)
+    return sorted(starts)
+
+
+def number_words(text: str, folded: str | None, starts: list[int]) -> list[re.Match[str]]:
+    """WORD_NUMBER_RE.finditer(text) as a list; when `folded` (fold_for_literals(text)) is given, `starts` holds
+    number_word_starts(folded) and the pattern is tried only there."""
+    if folded is None or _WORD_NUMBER_TWIN is None:
+        return list(WORD_NUMBER_RE.finditer(text))
+    out: list[re.Match[str]] = []
+    end = 0  # as finditer, the next match starts after the previous one
+    for pos in starts:
+        if pos >= end and (m := _WORD_NUMBER_TWIN.match(folded, pos)):
+            out.append(WORD_NUMBER_RE.match(text, pos))  # same place and groups, in the original case
+            end = m.end()
+    return out
