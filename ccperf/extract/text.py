@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, repeat
@@ -108,6 +108,17 @@ def _make_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+
+
+def positions_of(text: str, needles: Iterable[str]) -> set[int]:
+    """Every offset where one of the needles starts in `text` (overlaps too), by C-level str.find scans."""
+    found: set[int] = set()
+    for needle in needles:
+        pos = text.find(needle)
+        while pos >= 0:
+            found.add(pos)
+            pos = text.find(needle, pos + 1)
+    return found
 
 
 def finditer_folded(pattern: re.Pattern[str], text: str, folded: str | None) -> Iterator[re.Match[str]]:

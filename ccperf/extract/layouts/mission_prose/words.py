@@ -8,7 +8,14 @@ import re
 
 from ccperf.extract.numbers import WORD_NUMBER_RE, WORD_NUMBERS, parse_number
 from ccperf.extract.profiles import load_profile
-from ccperf.extract.text import case_sensitive_twin, finditer_folded, fold_for_literals, match_folded, search_folded
+from ccperf.extract.text import (
+    case_sensitive_twin,
+    finditer_folded,
+    fold_for_literals,
+    match_folded,
+    positions_of,
+    search_folded,
+)
 
 PROFILE = load_profile("mission_prose")
 _WIDTHS: dict[str, int] = PROFILE.table("line_widths")
@@ -148,13 +155,7 @@ def number_word_starts(folded: str) -> list[int]:
     """Where the first word of a number word is printed in a folded text (fold_for_literals), in order: each
     match of WORD_NUMBER_RE starts at one of them. A few str.find scans instead of the pattern's, which tries
     every position (a lookbehind first)."""
-    starts: set[int] = set()
-    for head in _NUMBER_WORD_HEADS:
-        pos = folded.find(head)
-        while pos >= 0:
-            starts.add(pos)
-            pos = folded.find(head, pos + 1)
-    return sorted(starts)
+    return sorted(positions_of(folded, _NUMBER_WORD_HEADS))
 
 
 def number_words(text: str, folded: str | None, starts: list[int]) -> list[re.Match[str]]:

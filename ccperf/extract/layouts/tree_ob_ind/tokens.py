@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ccperf.extract.document import Line
 from ccperf.extract.layouts.tree_ob_ind.vocabulary import ANCHOR, PROFILE
 from ccperf.extract.numbers import collapse, parse_number, parse_operator, parse_unit
+from ccperf.extract.text import positions_of
 
 _FOOTER = PROFILE.value("footer_placeholder")
 _TOKEN = re.compile(r"\S+")
@@ -115,12 +116,7 @@ def lines_holding(lines: list[TextLine], needles: Iterable[str]) -> list[int]:
     """Indexes of the lines holding any of the needles, in order, found by C-level searches of the joined text
     instead of a test per line (almost no line holds them)."""
     joined = "\n".join(line.text for line in lines)
-    hits: set[int] = set()
-    for needle in needles:
-        pos = joined.find(needle)
-        while pos >= 0:
-            hits.add(pos)
-            pos = joined.find(needle, pos + 1)
+    hits = positions_of(joined, needles)
     out: list[int] = []
     k, previous = 0, 0
     for pos in sorted(hits):
