@@ -108,6 +108,7 @@ class DocumentModel:
     def __init__(self, lines: Sequence[str]):
         texts = [line.replace("\f", "") if "\f" in line else line for line in lines]
         self.page_breaks = frozenset(i + 1 for i, line in enumerate(lines) if "\f" in line)
+        texts = _without_page_margins(texts, self.page_breaks)
         self.furniture: frozenset[int] = _furniture(texts, self.page_breaks)
         self.texts = texts
         self.skipped = _with_blank_margins(texts, self.furniture)
@@ -311,6 +312,30 @@ def _with_blank_margins(texts: list[str], furniture: frozenset[int]) -> frozense
                 out.add(k)
                 k += step
     return frozenset(out)
+
+
+_MARGIN_SHARE = 0.9  # of a page's non-blank lines that must start at or after a left margin for it to be one
+
+
+def _without_page_margins(texts: list[str], page_breaks: frozenset[int]) -> list[str]:
+    """The lines with each page's left margin removed. A converter that keeps the page's geometry (`pdftotext
+    -layout`) prints every line of a page after the same few spaces (a running title or page number may start
+    further left); the layouts read the text from that margin. The margin of a page is the widest indent that
+    nearly all of its non-blank lines have, so relative indents (aligned columns, nested items) stay as printed."""
+    out = texts
+    for first, last in _pages(texts, page_breaks):
+        indents = sorted(len(t) - len(t.lstrip(" ")) for t in texts[first - 1:last] if t.strip())
+        if not indents:
+            continue
+        margin = indents[int(len(indents) * (1 - _MARGIN_SHARE))]  # all but the least indented tenth reach it
+        if margin == 0:
+            continue
+        if out is texts:
+            out = list(texts)
+        for k in range(first - 1, last):
+            text = out[k]
+            out[k] = text[min(margin, len(text) - len(text.lstrip(" "))):]
+    return out
 
 
 def _next_to_break(i: int, page_breaks: frozenset[int]) -> bool:
