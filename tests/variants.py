@@ -8,7 +8,8 @@ not one converter's text:
 - `paged`: a page header (the report title) and a footer ("Pagina N di M") inserted every ~50 lines, the page break
   marked by a form feed, as PDF converters print them;
 - `no_blanks` / `double_blanks`: blank lines removed, or doubled;
-- `converted`: all of the above at once.
+- `converted`: all of the above at once;
+- `margined`: paged, with each page's lines after a left margin of a few spaces (`pdftotext -layout`).
 Lines move in all but `aligned`; `line_map[old] = new` (1-based) says where each original line went.
 """
 
@@ -126,6 +127,19 @@ def converted(lines: Sequence[str]) -> Variant:
     return aligned(lines).then(double_blanks).then(paged)
 
 
+def margined(lines: Sequence[str]) -> Variant:
+    """Paged, and every line of a page but its running title and page number printed after the page's left
+    margin (1 to 4 spaces, page by page), as `pdftotext -layout` keeps a page's geometry."""
+    page = paged(lines)
+    out, number = list(page.lines), 0
+    for k, line in enumerate(out):
+        if k == 0 or line.startswith("\f"):
+            number += 1
+        elif line.strip() and not line.startswith("Pagina "):
+            out[k] = " " * (1 + number % 4) + line
+    return Variant(out, page.line_map)
+
+
 def aligned_wide(lines: Sequence[str]) -> Variant:
     """Aligned columns four spaces apart."""
     return aligned(lines, gap=4)
@@ -138,6 +152,7 @@ VARIANTS: dict[str, Callable[[Sequence[str]], Variant]] = {
     "no_blanks": no_blanks,
     "double_blanks": double_blanks,
     "converted": converted,
+    "margined": margined,
 }
 
 
