@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -184,6 +186,36 @@ def test_a_pdf_printed_by_a_browser_reads_like_the_text_original(pdf_dir: Path, 
     assert scored.recall >= _min_share(name, rendering), scored.report(details=8)
     floor = KNOWN_NUMERIC_LIMITS.get((name, rendering), MIN_SHARE)
     assert scored.numeric_accuracy >= floor, scored.report(details=8)
+
+
+# ------------------------------------------------- another converter's text: poppler's pdftotext -layout
+# Known limit: pdftotext prints a table row whose cells wrap over several lines (Pavia's narrow columns) as several
+# lines of aligned text; those lines are not joined back into one row, so document 001 read so loses most readings
+# and cuts names and targets at their first line. Its PDF itself is read by ccperf's converter (see above).
+_WRAPPED_ROWS = pytest.mark.xfail(strict=True, reason="rows wrapped over several lines of aligned text are not "
+                                                      "joined (a known limit)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_WRAPPED_ROWS) if n == "001_454f49c59e8c1ba9.txt" else n
+                                  for n in DOCUMENTS])
+def test_a_text_converted_by_pdftotext_layout_reads_like_the_original(pdf_dir: Path, tmp_path: Path,
+                                                                       name: str) -> None:
+    """The document rendered to PDF, then converted to text by another tool that keeps each page's geometry
+    (`pdftotext -layout`: every line after the page's left margin, the running title at the edge, columns as
+    spaces): the readings of the text original."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        if "CI" in os.environ:
+            raise AssertionError("pdftotext is missing: .ci/run installs poppler-utils")
+        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils; .ci/run does it)")
+    text = tmp_path / f"{Path(name).stem}.txt"
+    subprocess.run([pdftotext, "-layout", str(_rendered(pdf_dir, name, "ruled")), str(text)], check=True)
+    result = extract_file(text)
+    assert result.error is None and result.document is not None and result.document.source_format == "text"
+    share, missing = _found_share(result, _original(name))
+    assert share >= MIN_SHARE, f"{share:.3f} of the text original's readings; missing e.g. {missing}"
+    assert len(result.readings) <= len(_original(name).readings) * (2 - MIN_SHARE)
 
 
 @pytest.mark.slow
