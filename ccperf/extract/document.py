@@ -9,7 +9,8 @@ Whatever converter made the text, a table row reaches the parsers as the same ce
 - a PDF table (ccperf.extract.pdf) arrives already as tab-separated rows of its converted text.
 
 Page furniture that converters add (a form feed, "Pagina N di M", the report title repeated at the top of every
-page) is recognised and left out of the content lines, so a table or a sentence cut by a page break reads on.
+page) is recognised and left out of the content lines, so a table or a sentence cut by a page break reads on; a
+left margin that a converter keeping the page geometry prints before every line of a page is removed.
 Every cell keeps its line and character span, so a row's `source_line` is the line its first cell starts on.
 """
 
