@@ -121,8 +121,16 @@ class DocumentModel:
         for number, (region, boundaries) in self._region_of.items():
             line = self._lines[number - 1]
             line.region, line._boundaries = region, boundaries
-        self._content = [line for line in self._lines if line.number not in self.skipped]
+        # the continuation lines of rows wrapped over several lines are read as part of their row's first line
+        self.continued = frozenset(n for k, region in enumerate(self.regions) if region.source == "aligned"
+                                   for n in _join_wrapped_rows(self._lines[region.first_line - 1:region.last_line],
+                                                               self._region_boundaries(k)))
+        self._content = [line for line in self._lines
+                         if line.number not in self.skipped and line.number not in self.continued]
         self._content_numbers = [line.number for line in self._content]
+
+    def _region_boundaries(self, region: int) -> list[tuple[int, int]]:
+        return self._region_of[self.regions[region].first_line][1] or []
 
     def line(self, number: int) -> Line:
         return self._lines[number - 1]
@@ -138,7 +146,7 @@ class DocumentModel:
         out = list(self.texts)
         for number in self._region_of:
             out[number - 1] = self.line(number).clean
-        for number in self.furniture:
+        for number in self.furniture | self.continued:
             out[number - 1] = ""
         return out
 
@@ -275,6 +283,57 @@ def _aligned_cells(text: str, number: int, boundaries: list[tuple[int, int]]) ->
     while len(cells) > 1 and not cells[-1].text:
         cells.pop()
     return tuple(cells)
+
+
+# -- rows wrapped over several lines ----------------------------------------------------------------------------
+_FULL = 0.75  # of a column's widest text: a cell line this long, that the next word would overflow, was wrapped
+_WRAPPED_ROW_CELLS = 3  # a row's first line must start this many cells (a table, not a paragraph split by chance)
+_TABLE_GAP = 3  # blank positions between two columns of a table printed from a PDF (justified prose prints 2)
+
+
+def _join_wrapped_rows(lines: list[Line], boundaries: list[tuple[int, int]]) -> list[int]:
+    """In an aligned region printed from a PDF table (`pdftotext -layout`), a row's cells wrap over several lines,
+    top-aligned: its first line starts every cell, the next lines carry on some of them. A line continues the row
+    above when each of its cells carries on a cell of the line above that had to wrap there (a text of several
+    words, long for its column, that the cell's next word would have overflowed), the row's first line starts cells
+    this line leaves empty, and a line carrying on one cell alone goes on in lower case (a status line or a new
+    sentence does not). Such lines' cell texts are joined onto the row's first line; returns their numbers."""
+    if not any(end - start >= _TABLE_GAP for start, end in boundaries):
+        return []
+    texts = [[c.text for c in line.cells] for line in lines]
+    width = [max((len(row[c]) for row in texts if c < len(row)), default=0) for c in range(max(map(len, texts)))]
+    continued: list[int] = []
+    first = 0
+    for k in range(1, len(lines)):
+        if not _continues(texts[first], texts[k - 1], texts[k], width, k - 1 == first):
+            first = k
+            continue
+        row = list(lines[first].cells)
+        for c, text in enumerate(texts[k]):
+            if text:
+                row[c] = row[c]._replace(text=f"{row[c].text} {text}")
+        lines[first]._cells, lines[first]._clean = tuple(row), None
+        continued.append(lines[k].number)
+    return continued
+
+
+def _continues(first: list[str], above: list[str], here: list[str], width: list[int], second_line: bool) -> bool:
+    filled = [c for c, text in enumerate(here) if text]
+    starts = sum(1 for text in first if text)
+    if not filled or starts < _WRAPPED_ROW_CELLS or (second_line and len(filled) >= starts):
+        return False
+    if any(c >= len(above) or not above[c] for c in filled):
+        return False  # a cell that starts here starts a row (top-aligned cells)
+    if len(filled) == 1 and not _goes_on_in_lower_case(here[filled[0]]):
+        return False
+    return all(" " in above[c] and len(above[c]) + 1 + len(here[c].split(" ", 1)[0]) > _FULL * width[c]
+               for c in filled)
+
+
+def _goes_on_in_lower_case(text: str) -> bool:
+    """The first letter of the text is lower case (or it has none): a wrapped phrase, not a heading or a status."""
+    letter = next((ch for ch in text if ch.isalpha()), "")
+    return not letter.isupper()
 
 
 # -- page furniture -------------------------------------------------------------------------------------------
