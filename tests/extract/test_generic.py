@@ -157,6 +157,18 @@ def test_a_bound_read_as_the_result_goes_to_review() -> None:
     assert (right.target_value, right.actual_value) == (86.0, 95.0) and right.confidence >= CONFIDENCE_FOR_REVIEW
 
 
+def test_a_bound_inside_the_name_goes_to_review() -> None:
+    """A target ("≥ 75%") run into the name cell: the columns were not told apart (a table converted without
+    clear gaps), so the row waits for review; a bound in parentheses is the name's own words and stays."""
+    readings, _ = _only(
+        "Indicatore\tTarget\tConsuntivo\n"
+        "Grado di coinvolgimento dei Comuni aderenti al ≥ 75%\t\t81,18%\n"
+        "Rispetto dei tempi di evasione (<=5 giorni) delle pratiche\t>= 87%\t87,40%\n")
+    merged, own_words = readings
+    assert merged.confidence < CONFIDENCE_FOR_REVIEW
+    assert own_words.confidence >= CONFIDENCE_FOR_REVIEW and own_words.actual_value == 87.4
+
+
 def test_a_segment_of_unknown_layout_with_a_table_is_read_not_only_quarantined() -> None:
     text = ("Camera di Commercio di Bergamo\nRelazione sulla Performance 2023\n\n"
             "Obiettivo operativo 1.1 - Sportello digitale\n"

@@ -13,8 +13,8 @@ reading per data row, with `extraction_method = "generic"` and a confidence. Sha
     1.1⇥<objective>⇥<indicator>⇥≥ 50⇥51⇥100%⇥<note>                  a wider row: aligned from the right
 
 Confidence starts at 1 and drops for what is missing or guessed (no result, a target that is no number, cells
-placed by count rather than by header, a bound ("≥ 90%") in the result column with no target, a name that is
-mostly digits); readings under CONFIDENCE_FOR_REVIEW go to
+placed by count rather than by header, a bound ("≥ 90%") in the result column with no target or inside the
+name, a name that is mostly digits); readings under CONFIDENCE_FOR_REVIEW go to
 review, not to the marts.
 """
 
@@ -37,6 +37,7 @@ ROLES = ("indicator", "formula", "objective", "target", "actual", "achievement",
 CONFIDENCE_FOR_REVIEW = 0.6  # below it a generic reading waits for a person (ccperf review), out of the marts
 _CODE = re.compile(r"^(?P<code>(?:[A-Z]{1,3}\s*)?\d+(?:[._]\d+)*)\s*(?:[-–:.]\s*)?(?P<title>.*)$")
 _ONLY_CODE = re.compile(r"^[A-Z]{0,3}\s*\d+(?:[._]\d+)*\.?$")
+_BOUND_IN_NAME = re.compile(r"(?<![(\s])\s*(?:[<>≤≥]\s*=?|=\s*[<>])\s*\d")  # not "(<=5 giorni)": a name's own words
 _HEADER_MAX = 60  # characters: a header cell is a few words
 
 
@@ -347,6 +348,8 @@ def _confidence(name: str, target, actual, placed_by_count: bool) -> float:
         score -= 0.15
     if actual.operator in _BOUNDS and target.raw is None:
         score -= 0.4  # a bound ("≥ 90%") is a target: read as the result, the columns are probably shifted
+    if _BOUND_IN_NAME.search(name):
+        score -= 0.4  # a bound ("≥ 75%") inside the name: the target column ran into it, columns not told apart
     letters = sum(c.isalpha() for c in name)
     if letters < 4 or letters < 0.5 * len(name):
         score -= 0.4
