@@ -116,20 +116,27 @@ def _columns(lines: Sequence[TextLine], support: int) -> list[float]:
     return [min(c) for c in clusters if len(c) >= support]
 
 
-def _table_rows(lines: Sequence[TextLine], columns: list[float]) -> list[list[str]]:
-    """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row."""
+def _column_of(x: float, columns: list[float]) -> int:
+    """The column a phrase starting at x is in: the last one starting left of it."""
+    return max((i for i, start in enumerate(columns) if start <= x + _COLUMN_TOLERANCE), default=0)
+
+
+def _table_rows(lines: Sequence[TextLine], columns: list[float], one_row: bool = False) -> list[list[str]]:
+    """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row (all
+    lines with `one_row`: a lone header wrapped over lines has no wider pitch to tell rows by)."""
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     tightest = min(pitches) if pitches else 0.0
     rows: list[list[str]] = []
     previous: TextLine | None = None
     for line in lines:
-        continues = previous is not None and tightest > 0 and line.top - previous.top <= tightest * _ROW_PITCH_RATIO \
-            and any(p > tightest * _ROW_PITCH_RATIO for p in pitches)
+        continues = previous is not None and (one_row or (
+            tightest > 0 and line.top - previous.top <= tightest * _ROW_PITCH_RATIO
+            and any(p > tightest * _ROW_PITCH_RATIO for p in pitches)))
         if not continues:
             rows.append([""] * len(columns))
         row = rows[-1]
         for phrase in line.phrases:
-            col = max((i for i, x in enumerate(columns) if x <= phrase[0].x0 + _COLUMN_TOLERANCE), default=0)
+            col = _column_of(phrase[0].x0, columns)
             text = " ".join(w.text for w in phrase)
             row[col] = f"{row[col]} {text}".strip()
         previous = line
@@ -201,9 +208,25 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
             break
         rows = [line for line, row in zip(run[i:j], is_row[i:j], strict=True) if row]
         if len(rows) >= _MIN_ROWS:
-            spans.append((i, j))
+            spans.append((_cells_above(run, i, spans[-1][1] if spans else 0, columns), j))
         i = j
     return spans
+
+
+def _cells_above(run: list[TextLine], start: int, floor: int, columns: list[float]) -> int:
+    """Where a table starts once the lines just above its first row that are one cell of an inner column (a row
+    whose only cell, a note, is printed without rules over its first row) are taken in: each line one phrase
+    starting on a column right of the first and ending before the first row's next cell, at a cell's line pitch.
+    A line at the first column stays out: that is a heading or a paragraph over the table."""
+    first = start
+    while first > floor:
+        line, below = run[first - 1], run[first]
+        if line.x0 <= columns[0] + _COLUMN_TOLERANCE or not _in_a_cell(line, columns, run[start]):
+            break
+        if first < start and below.top - line.top > 1.25 * below.size:
+            break
+        first -= 1
+    return first
 
 
 def _cluster(xs: Iterable[float]) -> list[list[float]]:
@@ -228,27 +251,52 @@ def _two_row_table(first: TextLine, second: TextLine) -> list[float] | None:
     return None
 
 
-def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float]]]:
-    """start → (end, columns) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
-    columns first, then two-row tables in the lines between them (with the lines of their cells wrapped)."""
-    tables: dict[int, tuple[int, list[float]]] = {}
+def _used(lines: Sequence[TextLine], columns: list[float]) -> list[float]:
+    """The columns a table's own lines start phrases on: two tables on different grids can share a run (a title
+    between them), and one table's columns are empty cells in the other."""
+    used = {_column_of(p[0].x0, columns) for line in lines for p in line.phrases}
+    return [x for i, x in enumerate(columns) if i in used]
+
+
+def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
+    """start → (end, columns, one row) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
+    columns first, then two-row tables in the lines between them (with the lines of their cells wrapped), then
+    lone headers (a table's header at a page's end, its rows on the next page)."""
+    tables: dict[int, tuple[int, list[float], bool]] = {}
     columns = _columns(run, _MIN_ROWS)
     for start, end in _table_spans(run, columns) if len(columns) >= 2 else []:
-        tables[start] = (end, columns)
-    taken = {i for start, (end, _) in tables.items() for i in range(start, end)}
+        tables[start] = (end, _used(run[start:end], columns), False)
+    taken = {i for start, (end, _, _) in tables.items() for i in range(start, end)}
     i = 0
     while i + 1 < len(run):
         columns = None if i in taken or i + 1 in taken else _two_row_table(run[i], run[i + 1])
         if columns is None:
             i += 1
             continue
-        end = i + 2
-        while end < len(run) and end not in taken and _in_a_cell(run[end], columns, run[i + 1]) and \
-                run[end].top - run[end - 1].top <= 1.25 * run[end].size:
-            end += 1
-        tables[i] = (end, columns)
+        end = _wrapped_end(run, i + 2, columns, run[i + 1], taken)
+        tables[i] = (end, columns, False)
+        taken.update(range(i, end))
         i = end
+    for i, line in enumerate(run):
+        if i not in taken and len(line.phrases) >= _MIN_SHARED_COLUMNS:
+            columns = [p[0].x0 for p in line.phrases]
+            end = _wrapped_end(run, i + 1, columns, line, taken, inner_only=True)
+            if end > i + 1:
+                tables[i] = (end, columns, True)
+                taken.update(range(i, end))
     return tables
+
+
+def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: TextLine, taken: set[int],
+                 inner_only: bool = False) -> int:
+    """Where the lines from `start` that continue the cells of `row` (at a cell's line pitch) end; with
+    `inner_only`, lines in its first cell do not count (a paragraph under a line of spaced words)."""
+    end = start
+    while end < len(run) and end not in taken and _in_a_cell(run[end], columns, row) and \
+            run[end].top - run[end - 1].top <= 1.25 * run[end].size and \
+            not (inner_only and run[end].x0 <= columns[0] + _COLUMN_TOLERANCE):
+        end += 1
+    return end
 
 
 def blocks_of(lines: list[TextLine]) -> list[Block]:
@@ -262,9 +310,9 @@ def blocks_of(lines: list[TextLine]) -> list[Block]:
         i = 0
         while i < len(run):
             if i in table_at:
-                end, columns = table_at[i]
+                end, columns, one_row = table_at[i]
                 table = run[i:end]
-                blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns),
+                blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns, one_row),
                                     x0=table[0].x0, x1=max(t.x1 for t in table), size=table[0].size))
                 i = end
                 continue
