@@ -121,6 +121,27 @@ def _column_of(x: float, columns: list[float]) -> int:
     return max((i for i, start in enumerate(columns) if start <= x + _COLUMN_TOLERANCE), default=0)
 
 
+_CLEAR_WINDOW = 3  # lines above and below a phrase start that must leave its x clear
+
+
+def _with_clear_columns(run: list[TextLine], columns: list[float]) -> list[float]:
+    """The run's columns and the starts of phrases too few lines share (a table of one or two rows on a page, a
+    column most rows leave empty), where the line is otherwise a row (its first phrase and two more on columns)
+    and no word of the lines around it crosses that x: a column of whitespace runs down the table there."""
+    extra: list[float] = []
+    for i, line in enumerate(run):
+        off = [p[0].x0 for p in line.phrases if not _near(p[0].x0, columns)]
+        if not off or len(line.phrases) - len(off) < _MIN_SHARED_COLUMNS or not _near(line.x0, columns):
+            continue
+        around = [w for other in run[max(0, i - _CLEAR_WINDOW):i + _CLEAR_WINDOW + 1] for w in other.words]
+        extra += [x for x in off if not any(w.x0 < x - _COLUMN_TOLERANCE < w.x1 - _COLUMN_TOLERANCE for w in around)]
+    return sorted(columns + [min(c) for c in _cluster(extra)]) if extra else columns
+
+
+def _near(x: float, columns: list[float]) -> bool:
+    return any(abs(x - c) <= _COLUMN_TOLERANCE for c in columns)
+
+
 def _table_rows(lines: Sequence[TextLine], columns: list[float], one_row: bool = False) -> list[list[str]]:
     """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row (all
     lines with `one_row`: a lone header wrapped over lines has no wider pitch to tell rows by)."""
@@ -263,7 +284,7 @@ def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
     columns first, then two-row tables in the lines between them (with the lines of their cells wrapped), then
     lone headers (a table's header at a page's end, its rows on the next page)."""
     tables: dict[int, tuple[int, list[float], bool]] = {}
-    columns = _columns(run, _MIN_ROWS)
+    columns = _with_clear_columns(run, _columns(run, _MIN_ROWS))
     for start, end in _table_spans(run, columns) if len(columns) >= 2 else []:
         tables[start] = (end, _used(run[start:end], columns), False)
     taken = {i for start, (end, _, _) in tables.items() for i in range(start, end)}
