@@ -133,9 +133,31 @@ def _with_clear_columns(run: list[TextLine], columns: list[float]) -> list[float
         off = [p[0].x0 for p in line.phrases if not _near(p[0].x0, columns)]
         if not off or len(line.phrases) - len(off) < _MIN_SHARED_COLUMNS or not _near(line.x0, columns):
             continue
-        around = [w for other in run[max(0, i - _CLEAR_WINDOW):i + _CLEAR_WINDOW + 1] for w in other.words]
+        around = [w for other in _block_around(run, i, columns) for w in other.words]
         extra += [x for x in off if not any(w.x0 < x - _COLUMN_TOLERANCE < w.x1 - _COLUMN_TOLERANCE for w in around)]
     return sorted(columns + [min(c) for c in _cluster(extra)]) if extra else columns
+
+
+def _block_around(run: list[TextLine], i: int, columns: list[float]) -> list[TextLine]:
+    """Up to _CLEAR_WINDOW lines on each side of line i, stopping at a line that is neither a row (two phrases or
+    more) nor a cell's line: a title or a paragraph ends the table, and the lines past it belong to another."""
+    def part(line: TextLine) -> bool:
+        return len(line.phrases) > 1 or _fits_a_cell(line, columns)
+
+    first = i
+    while first > max(0, i - _CLEAR_WINDOW) and part(run[first - 1]):
+        first -= 1
+    last = i
+    while last < min(len(run) - 1, i + _CLEAR_WINDOW) and part(run[last + 1]):
+        last += 1
+    return run[first:last + 1]
+
+
+def _fits_a_cell(line: TextLine, columns: list[float]) -> bool:
+    """A one-phrase line that ends before the next column: a cell's line, not a title or a paragraph over the
+    table (those do not say where its columns are)."""
+    after = [x for x in columns if x > line.x0 + _COLUMN_TOLERANCE]
+    return not after or line.x1 <= min(after) + _COLUMN_TOLERANCE
 
 
 def _near(x: float, columns: list[float]) -> bool:
@@ -313,11 +335,27 @@ def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: Tex
     """Where the lines from `start` that continue the cells of `row` (at a cell's line pitch) end; with
     `inner_only`, lines in its first cell do not count (a paragraph under a line of spaced words)."""
     end = start
-    while end < len(run) and end not in taken and _in_a_cell(run[end], columns, row) and \
-            run[end].top - run[end - 1].top <= 1.25 * run[end].size and \
-            not (inner_only and run[end].x0 <= columns[0] + _COLUMN_TOLERANCE):
+    while end < len(run) and end not in taken and run[end].top - run[end - 1].top <= 1.25 * run[end].size:
+        line = run[end]
+        if inner_only and not (line.x0 > columns[0] + _COLUMN_TOLERANCE and _in_cells(line, columns, row)):
+            break
+        if not inner_only and not _in_a_cell(line, columns, row):
+            break
         end += 1
     return end
+
+
+def _in_cells(line: TextLine, columns: list[float], row: TextLine) -> bool:
+    """Every phrase of the line starts on a column and ends before the next cell of `row` (a header's words
+    wrapped in several of its cells)."""
+    starts = [p[0].x0 for p in row.phrases]
+    for phrase in line.phrases:
+        if not _near(phrase[0].x0, columns):
+            return False
+        after = [x for x in starts if x > phrase[0].x0 + _COLUMN_TOLERANCE]
+        if after and phrase[-1].x1 > min(after) + _COLUMN_TOLERANCE:
+            return False
+    return True
 
 
 def blocks_of(lines: list[TextLine]) -> list[Block]:
