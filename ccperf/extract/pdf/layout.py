@@ -317,7 +317,7 @@ def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
             i += 1
             continue
         end = _wrapped_end(run, i + 2, columns, run[i + 1], taken)
-        tables[i] = (end, columns, False)
+        tables[i] = (end, columns, _wrapped_header(run[i], run[i + 1]))
         taken.update(range(i, end))
         i = end
     for i, line in enumerate(run):
@@ -328,6 +328,13 @@ def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
                 tables[i] = (end, columns, True)
                 taken.update(range(i, end))
     return tables
+
+
+def _wrapped_header(first: TextLine, second: TextLine) -> bool:
+    """Two lines that are one row, not a header and its row: the second follows at a cell's line pitch (rows
+    are spaced wider) and leaves the first cell empty (a header wrapped over two lines, its rows on the next
+    page)."""
+    return second.top - first.top <= 1.25 * second.size and second.x0 > first.x0 + _COLUMN_TOLERANCE
 
 
 def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: TextLine, taken: set[int],
