@@ -126,12 +126,12 @@ _CLEAR_WINDOW = 3  # lines above and below a phrase start that must leave its x 
 
 def _with_clear_columns(run: list[TextLine], columns: list[float]) -> list[float]:
     """The run's columns and the starts of phrases too few lines share (a table of one or two rows on a page, a
-    column most rows leave empty), where the line is otherwise a row (its first phrase and another on columns)
+    column most rows leave empty), where the line is otherwise a row (two of its phrases on columns)
     and no word of the lines around it crosses that x: a column of whitespace runs down the table there."""
     extra: list[float] = []
     for i, line in enumerate(run):
         off = [p[0].x0 for p in line.phrases if not _near(p[0].x0, columns)]
-        if not off or len(line.phrases) - len(off) < 2 or not _near(line.x0, columns):
+        if not off or len(line.phrases) - len(off) < 2:
             continue
         around = [w for other in _block_around(run, i, columns) for w in other.words]
         extra += [x for x in off if not any(w.x0 < x - _COLUMN_TOLERANCE < w.x1 - _COLUMN_TOLERANCE for w in around)]
