@@ -164,11 +164,23 @@ def _near(x: float, columns: list[float]) -> bool:
     return any(abs(x - c) <= _COLUMN_TOLERANCE for c in columns)
 
 
+def _one_wrapped_row(lines: Sequence[TextLine], columns: list[float]) -> bool:
+    """A table of one row wrapped over lines (the part of a table a page holds, no wider row pitch to tell rows
+    by): three lines or more, all at a cell's line pitch, the first fills every column and each line after it
+    fills fewer, every phrase inside a cell of the first."""
+    if len(lines) < 3 or len(lines[0].phrases) != len(columns):
+        return False
+    if any(b.top - a.top > 1.25 * b.size for a, b in zip(lines, lines[1:], strict=False)):
+        return False
+    return all(len(line.phrases) < len(columns) and _in_cells(line, columns, lines[0]) for line in lines[1:])
+
+
 def _table_rows(lines: Sequence[TextLine], columns: list[float], one_row: bool = False) -> list[list[str]]:
     """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row (all
     lines with `one_row`: a lone header wrapped over lines has no wider pitch to tell rows by)."""
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     tightest = min(pitches) if pitches else 0.0
+    one_row = one_row or _one_wrapped_row(lines, columns)
     rows: list[list[str]] = []
     previous: TextLine | None = None
     for line in lines:
