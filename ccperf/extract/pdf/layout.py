@@ -316,7 +316,8 @@ def _used(lines: Sequence[TextLine], columns: list[float]) -> list[float]:
 def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
     """start → (end, columns, one row) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
     columns first, then two-row tables in the lines between them (with the lines of their cells wrapped), then
-    lone headers (a table's header at a page's end, its rows on the next page)."""
+    two rows whose first wraps inside an inner cell, then lone headers (a table's header at a page's end, its rows
+    on the next page)."""
     tables: dict[int, tuple[int, list[float], bool]] = {}
     columns = _with_clear_columns(run, _columns(run, _MIN_ROWS))
     for start, end in _table_spans(run, columns) if len(columns) >= 2 else []:
@@ -332,6 +333,7 @@ def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
         tables[i] = (end, columns, _wrapped_header(run[i], run[i + 1]))
         taken.update(range(i, end))
         i = end
+    _wrapped_pairs(run, tables, taken)
     for i, line in enumerate(run):
         if i not in taken and len(line.phrases) >= _MIN_SHARED_COLUMNS:
             columns = [p[0].x0 for p in line.phrases]
@@ -340,6 +342,31 @@ def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
                 tables[i] = (end, columns, True)
                 taken.update(range(i, end))
     return tables
+
+
+def _wrapped_pairs(run: list[TextLine], tables: dict[int, tuple[int, list[float], bool]], taken: set[int]) -> None:
+    """Two rows sharing two column starts, the first wrapped over lines that start on its inner column and leave
+    the first one empty (a label and its long value, the part of a table a page holds): a table, with the lines
+    of the second's cells wrapped. Text wrapped at a margin does not start lines inside the text block."""
+    i = 0
+    while i < len(run):
+        line = run[i]
+        if i in taken or len(line.phrases) < 2:
+            i += 1
+            continue
+        columns = [p[0].x0 for p in line.phrases]
+        k = _wrapped_end(run, i + 1, columns, line, taken, inner_only=True)
+        second = run[k] if k < len(run) and k not in taken else None
+        shared = 0 if second is None or len(second.phrases) < 2 else \
+            sum(len(c) >= 2 for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases)))
+        if k == i + 1 or shared < 2:
+            i += 1
+            continue
+        both = [min(c) for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases))]
+        end = _wrapped_end(run, k + 1, both, second, taken)
+        tables[i] = (end, both, False)
+        taken.update(range(i, end))
+        i = end
 
 
 def _wrapped_header(first: TextLine, second: TextLine) -> bool:
