@@ -4,8 +4,10 @@ Shared by the text layer and OCR. Words are grouped into lines by their vertical
 pdfplumber's table finder (one line per row, cells joined by tabs); an unruled table is recognised from word
 positions: consecutive lines whose phrases (words separated by a wide gap) start at the same x positions are rows,
 the x positions are the columns, and a line closer to the line above than rows are to each other continues the
-cells of that row (a cell wrapped inside the table stays in its cell). A paragraph wrapped at the right margin is
-joined back into one line.
+cells of that row (a cell wrapped inside the table stays in its cell). A phrase start too few lines share is a
+column too where no word of the lines around it crosses that x (a column of whitespace down the table: the part
+of a table a page holds may have one or two rows). Each table keeps the columns its own lines use. A paragraph
+wrapped at the right margin is joined back into one line.
 """
 
 from __future__ import annotations
@@ -269,14 +271,15 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
 
 
 def _cells_above(run: list[TextLine], start: int, floor: int, columns: list[float]) -> int:
-    """Where a table starts once the lines just above its first row that are one cell of an inner column (a row
-    whose only cell, a note, is printed without rules over its first row) are taken in: each line one phrase
-    starting on a column right of the first and ending before the first row's next cell, at a cell's line pitch.
-    A line at the first column stays out: that is a heading or a paragraph over the table."""
+    """Where a table starts once the lines just above its first row that are one cell (a row whose only cell, a
+    note or a section's name, is printed without rules over the first row) are taken in: each line one phrase
+    starting on a column and ending before the first row's next cell, at a cell's line pitch. A line at the first
+    column is taken only in the table's own type size: a heading over the table is printed in the text's."""
     first = start
     while first > floor:
         line, below = run[first - 1], run[first]
-        if line.x0 <= columns[0] + _COLUMN_TOLERANCE or not _in_a_cell(line, columns, run[start]):
+        heading = line.x0 <= columns[0] + _COLUMN_TOLERANCE and abs(line.size - run[start].size) > 0.3
+        if heading or not _in_a_cell(line, columns, run[start]):
             break
         if first < start and below.top - line.top > 1.25 * below.size:
             break
