@@ -24,7 +24,7 @@ from pathlib import Path
 from ccperf.extract.pdf.layout import Block, Word, blocks_of, group_lines, join_rows, lines_of_blocks, reflow, row_line
 from ccperf.extract.pdf.ocr import OcrUnavailable, ocr_blocks, ocr_language, tesseract_version
 
-CONVERTER_VERSION = "14"  # bump when the conversion rules change: cached conversions are then redone
+CONVERTER_VERSION = "23"  # bump when the conversion rules change: cached conversions are then redone
 _LOG = logging.getLogger("ccperf.pdf")
 _TOKEN = re.compile(r"\S+")
 _LETTER = re.compile(r"[A-Za-zÀ-ÿ]")

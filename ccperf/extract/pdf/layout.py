@@ -4,8 +4,10 @@ Shared by the text layer and OCR. Words are grouped into lines by their vertical
 pdfplumber's table finder (one line per row, cells joined by tabs); an unruled table is recognised from word
 positions: consecutive lines whose phrases (words separated by a wide gap) start at the same x positions are rows,
 the x positions are the columns, and a line closer to the line above than rows are to each other continues the
-cells of that row (a cell wrapped inside the table stays in its cell). A paragraph wrapped at the right margin is
-joined back into one line.
+cells of that row (a cell wrapped inside the table stays in its cell). A phrase start too few lines share is a
+column too where no word of the lines around it crosses that x (a column of whitespace down the table: the part
+of a table a page holds may have one or two rows). Each table keeps the columns its own lines use. A paragraph
+wrapped at the right margin is joined back into one line.
 """
 
 from __future__ import annotations
@@ -116,20 +118,82 @@ def _columns(lines: Sequence[TextLine], support: int) -> list[float]:
     return [min(c) for c in clusters if len(c) >= support]
 
 
-def _table_rows(lines: Sequence[TextLine], columns: list[float]) -> list[list[str]]:
-    """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row."""
+def _column_of(x: float, columns: list[float]) -> int:
+    """The column a phrase starting at x is in: the last one starting left of it."""
+    return max((i for i, start in enumerate(columns) if start <= x + _COLUMN_TOLERANCE), default=0)
+
+
+_CLEAR_WINDOW = 3  # lines above and below a phrase start that must leave its x clear
+
+
+def _with_clear_columns(run: list[TextLine], columns: list[float]) -> list[float]:
+    """The run's columns and the starts of phrases too few lines share (a table of one or two rows on a page, a
+    column most rows leave empty), where the line is otherwise a row (two of its phrases on columns)
+    and no word of the lines around it crosses that x: a column of whitespace runs down the table there."""
+    extra: list[float] = []
+    for i, line in enumerate(run):
+        off = [p[0].x0 for p in line.phrases if not _near(p[0].x0, columns)]
+        if not off or len(line.phrases) - len(off) < 2:
+            continue
+        around = [w for other in _block_around(run, i, columns) for w in other.words]
+        extra += [x for x in off if not any(w.x0 < x - _COLUMN_TOLERANCE < w.x1 - _COLUMN_TOLERANCE for w in around)]
+    return sorted(columns + [min(c) for c in _cluster(extra)]) if extra else columns
+
+
+def _block_around(run: list[TextLine], i: int, columns: list[float]) -> list[TextLine]:
+    """Up to _CLEAR_WINDOW lines on each side of line i, stopping at a line that is neither a row (two phrases or
+    more) nor a cell's line: a title or a paragraph ends the table, and the lines past it belong to another."""
+    def part(line: TextLine) -> bool:
+        return len(line.phrases) > 1 or _fits_a_cell(line, columns)
+
+    first = i
+    while first > max(0, i - _CLEAR_WINDOW) and part(run[first - 1]):
+        first -= 1
+    last = i
+    while last < min(len(run) - 1, i + _CLEAR_WINDOW) and part(run[last + 1]):
+        last += 1
+    return run[first:last + 1]
+
+
+def _fits_a_cell(line: TextLine, columns: list[float]) -> bool:
+    """A one-phrase line that ends before the next column: a cell's line, not a title or a paragraph over the
+    table (those do not say where its columns are)."""
+    after = [x for x in columns if x > line.x0 + _COLUMN_TOLERANCE]
+    return not after or line.x1 <= min(after) + _COLUMN_TOLERANCE
+
+
+def _near(x: float, columns: list[float]) -> bool:
+    return any(abs(x - c) <= _COLUMN_TOLERANCE for c in columns)
+
+
+def _one_wrapped_row(lines: Sequence[TextLine], columns: list[float]) -> bool:
+    """A table of one row wrapped over lines (the part of a table a page holds, no wider row pitch to tell rows
+    by): three lines or more, all at a cell's line pitch, the first fills every column and each line after it
+    fills fewer, every phrase inside a cell of the first."""
+    if len(lines) < 3 or len(lines[0].phrases) != len(columns):
+        return False
+    if any(b.top - a.top > 1.25 * b.size for a, b in zip(lines, lines[1:], strict=False)):
+        return False
+    return all(len(line.phrases) < len(columns) and _in_cells(line, columns, lines[0]) for line in lines[1:])
+
+
+def _table_rows(lines: Sequence[TextLine], columns: list[float], one_row: bool = False) -> list[list[str]]:
+    """The rows of an unruled table: each phrase in the column it starts in; tight lines continue a row (all
+    lines with `one_row`: a lone header wrapped over lines has no wider pitch to tell rows by)."""
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)]
     tightest = min(pitches) if pitches else 0.0
+    one_row = one_row or _one_wrapped_row(lines, columns)
     rows: list[list[str]] = []
     previous: TextLine | None = None
     for line in lines:
-        continues = previous is not None and tightest > 0 and line.top - previous.top <= tightest * _ROW_PITCH_RATIO \
-            and any(p > tightest * _ROW_PITCH_RATIO for p in pitches)
+        continues = previous is not None and (one_row or (
+            tightest > 0 and line.top - previous.top <= tightest * _ROW_PITCH_RATIO
+            and any(p > tightest * _ROW_PITCH_RATIO for p in pitches)))
         if not continues:
             rows.append([""] * len(columns))
         row = rows[-1]
         for phrase in line.phrases:
-            col = max((i for i, x in enumerate(columns) if x <= phrase[0].x0 + _COLUMN_TOLERANCE), default=0)
+            col = _column_of(phrase[0].x0, columns)
             text = " ".join(w.text for w in phrase)
             row[col] = f"{row[col]} {text}".strip()
         previous = line
@@ -201,9 +265,26 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
             break
         rows = [line for line, row in zip(run[i:j], is_row[i:j], strict=True) if row]
         if len(rows) >= _MIN_ROWS:
-            spans.append((i, j))
+            spans.append((_cells_above(run, i, spans[-1][1] if spans else 0, columns), j))
         i = j
     return spans
+
+
+def _cells_above(run: list[TextLine], start: int, floor: int, columns: list[float]) -> int:
+    """Where a table starts once the lines just above its first row that are one cell (a row whose only cell, a
+    note or a section's name, is printed without rules over the first row) are taken in: each line one phrase
+    starting on a column and ending before the first row's next cell, at a cell's line pitch. A line at the first
+    column is taken only in the table's own type size: a heading over the table is printed in the text's."""
+    first = start
+    while first > floor:
+        line, below = run[first - 1], run[first]
+        heading = line.x0 <= columns[0] + _COLUMN_TOLERANCE and abs(line.size - run[start].size) > 0.3
+        if heading or not _in_a_cell(line, columns, run[start]):
+            break
+        if first < start and below.top - line.top > 1.25 * below.size:
+            break
+        first -= 1
+    return first
 
 
 def _cluster(xs: Iterable[float]) -> list[list[float]]:
@@ -228,27 +309,102 @@ def _two_row_table(first: TextLine, second: TextLine) -> list[float] | None:
     return None
 
 
-def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float]]]:
-    """start → (end, columns) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
-    columns first, then two-row tables in the lines between them (with the lines of their cells wrapped)."""
-    tables: dict[int, tuple[int, list[float]]] = {}
-    columns = _columns(run, _MIN_ROWS)
+def _used(lines: Sequence[TextLine], columns: list[float]) -> list[float]:
+    """The columns a table's own lines start phrases on: two tables on different grids can share a run (a title
+    between them), and one table's columns are empty cells in the other."""
+    used = {_column_of(p[0].x0, columns) for line in lines for p in line.phrases}
+    return [x for i, x in enumerate(columns) if i in used]
+
+
+def _tables_of(run: list[TextLine]) -> dict[int, tuple[int, list[float], bool]]:
+    """start → (end, columns, one row) of the run's unruled tables: tables of _MIN_ROWS rows and more on the run's
+    columns first, then two-row tables in the lines between them (with the lines of their cells wrapped), then
+    two rows whose first wraps inside an inner cell, then lone headers (a table's header at a page's end, its rows
+    on the next page)."""
+    tables: dict[int, tuple[int, list[float], bool]] = {}
+    columns = _with_clear_columns(run, _columns(run, _MIN_ROWS))
     for start, end in _table_spans(run, columns) if len(columns) >= 2 else []:
-        tables[start] = (end, columns)
-    taken = {i for start, (end, _) in tables.items() for i in range(start, end)}
+        tables[start] = (end, _used(run[start:end], columns), False)
+    taken = {i for start, (end, _, _) in tables.items() for i in range(start, end)}
     i = 0
     while i + 1 < len(run):
         columns = None if i in taken or i + 1 in taken else _two_row_table(run[i], run[i + 1])
         if columns is None:
             i += 1
             continue
-        end = i + 2
-        while end < len(run) and end not in taken and _in_a_cell(run[end], columns, run[i + 1]) and \
-                run[end].top - run[end - 1].top <= 1.25 * run[end].size:
-            end += 1
-        tables[i] = (end, columns)
+        end = _wrapped_end(run, i + 2, columns, run[i + 1], taken)
+        tables[i] = (end, columns, _wrapped_header(run[i], run[i + 1]))
+        taken.update(range(i, end))
         i = end
+    _wrapped_pairs(run, tables, taken)
+    for i, line in enumerate(run):
+        if i not in taken and len(line.phrases) >= _MIN_SHARED_COLUMNS:
+            columns = [p[0].x0 for p in line.phrases]
+            end = _wrapped_end(run, i + 1, columns, line, taken, inner_only=True)
+            if end > i + 1:
+                tables[i] = (end, columns, True)
+                taken.update(range(i, end))
     return tables
+
+
+def _wrapped_pairs(run: list[TextLine], tables: dict[int, tuple[int, list[float], bool]], taken: set[int]) -> None:
+    """Two rows sharing two column starts, the first wrapped over lines that start on its inner column and leave
+    the first one empty (a label and its long value, the part of a table a page holds): a table, with the lines
+    of the second's cells wrapped. Text wrapped at a margin does not start lines inside the text block."""
+    i = 0
+    while i < len(run):
+        line = run[i]
+        if i in taken or len(line.phrases) < 2:
+            i += 1
+            continue
+        columns = [p[0].x0 for p in line.phrases]
+        k = _wrapped_end(run, i + 1, columns, line, taken, inner_only=True)
+        second = run[k] if k < len(run) and k not in taken else None
+        shared = 0 if second is None or len(second.phrases) < 2 else \
+            sum(len(c) >= 2 for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases)))
+        if k == i + 1 or shared < 2:
+            i += 1
+            continue
+        both = [min(c) for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases))]
+        end = _wrapped_end(run, k + 1, both, second, taken)
+        tables[i] = (end, both, False)
+        taken.update(range(i, end))
+        i = end
+
+
+def _wrapped_header(first: TextLine, second: TextLine) -> bool:
+    """Two lines that are one row, not a header and its row: the second follows at a cell's line pitch (rows
+    are spaced wider) and leaves the first cell empty (a header wrapped over two lines, its rows on the next
+    page)."""
+    return second.top - first.top <= 1.25 * second.size and second.x0 > first.x0 + _COLUMN_TOLERANCE
+
+
+def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: TextLine, taken: set[int],
+                 inner_only: bool = False) -> int:
+    """Where the lines from `start` that continue the cells of `row` (at a cell's line pitch) end; with
+    `inner_only`, lines in its first cell do not count (a paragraph under a line of spaced words)."""
+    end = start
+    while end < len(run) and end not in taken and run[end].top - run[end - 1].top <= 1.25 * run[end].size:
+        line = run[end]
+        if inner_only and not (line.x0 > columns[0] + _COLUMN_TOLERANCE and _in_cells(line, columns, row)):
+            break
+        if not inner_only and not _in_a_cell(line, columns, row):
+            break
+        end += 1
+    return end
+
+
+def _in_cells(line: TextLine, columns: list[float], row: TextLine) -> bool:
+    """Every phrase of the line starts on a column and ends before the next cell of `row` (a header's words
+    wrapped in several of its cells)."""
+    starts = [p[0].x0 for p in row.phrases]
+    for phrase in line.phrases:
+        if not _near(phrase[0].x0, columns):
+            return False
+        after = [x for x in starts if x > phrase[0].x0 + _COLUMN_TOLERANCE]
+        if after and phrase[-1].x1 > min(after) + _COLUMN_TOLERANCE:
+            return False
+    return True
 
 
 def blocks_of(lines: list[TextLine]) -> list[Block]:
@@ -262,9 +418,9 @@ def blocks_of(lines: list[TextLine]) -> list[Block]:
         i = 0
         while i < len(run):
             if i in table_at:
-                end, columns = table_at[i]
+                end, columns, one_row = table_at[i]
                 table = run[i:end]
-                blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns),
+                blocks.append(Block(table[0].top, table[-1].bottom, rows=_table_rows(table, columns, one_row),
                                     x0=table[0].x0, x1=max(t.x1 for t in table), size=table[0].size))
                 i = end
                 continue
