@@ -109,8 +109,9 @@ class DocumentModel:
     def __init__(self, lines: Sequence[str]):
         texts = [line.replace("\f", "") if "\f" in line else line for line in lines]
         self.page_breaks = frozenset(i + 1 for i, line in enumerate(lines) if "\f" in line)
-        texts = _without_page_margins(texts, self.page_breaks)
-        self.furniture: frozenset[int] = _furniture(texts, self.page_breaks)
+        pages = _pages(texts, self.page_breaks)
+        texts = _without_page_margins(texts, pages)
+        self.furniture: frozenset[int] = _furniture(texts, self.page_breaks, pages)
         self.texts = texts
         self.skipped = _with_blank_margins(texts, self.furniture)
         self.regions: list[TableRegion] = []
@@ -341,10 +342,9 @@ def _shape(text: str) -> str:
     return _DIGITS.sub("#", collapse(text).lower())
 
 
-def _furniture(texts: list[str], page_breaks: frozenset[int]) -> frozenset[int]:
+def _furniture(texts: list[str], page_breaks: frozenset[int], pages: list[tuple[int, int]]) -> frozenset[int]:
     """Lines that a converter adds around page breaks: page numbers ("Pagina 3 di 40", "- 3 -") and the lines at
     the top or bottom of a page that recur, digits aside, on most pages (a running title, a footer)."""
-    pages = _pages(texts, page_breaks)
     if len(pages) < 3:
         return frozenset()
     edges: list[tuple[int, ...]] = []
@@ -377,16 +377,18 @@ def _with_blank_margins(texts: list[str], furniture: frozenset[int]) -> frozense
 _MARGIN_SHARE = 0.9  # of a page's non-blank lines that must start at or after a left margin for it to be one
 
 
-def _without_page_margins(texts: list[str], page_breaks: frozenset[int]) -> list[str]:
+def _without_page_margins(texts: list[str], pages: list[tuple[int, int]]) -> list[str]:
     """The lines with each page's left margin removed. A converter that keeps the page's geometry (`pdftotext
     -layout`) prints every line of a page after the same few spaces (a running title or page number may start
     further left); the layouts read the text from that margin. The margin of a page is the widest indent that
     nearly all of its non-blank lines have, so relative indents (aligned columns, nested items) stay as printed."""
     out = texts
-    for first, last in _pages(texts, page_breaks):
-        indents = sorted(len(t) - len(t.lstrip(" ")) for t in texts[first - 1:last] if t.strip())
-        if not indents:
-            continue
+    for first, last in pages:
+        page = texts[first - 1:last]
+        filled = sum(1 for t in page if t and not t.isspace())
+        if not filled or sum(1 for t in page if t and t[0] != " ") > filled * (1 - _MARGIN_SHARE):
+            continue  # (the common case, checked cheaply) enough lines start at the edge: no margin
+        indents = sorted(len(t) - len(t.lstrip(" ")) for t in page if t.strip())
         margin = indents[int(len(indents) * (1 - _MARGIN_SHARE))]  # all but the least indented tenth reach it
         if margin == 0:
             continue
