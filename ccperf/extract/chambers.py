@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from ccperf.extract.text import without_accents
 
 REGISTRY_FILE = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "chamber_registry.csv"
 
@@ -60,13 +61,8 @@ class NameMatch:
         return self.chamber.short_name if self.chamber else (tidy_unknown(self.printed) or self.printed)
 
 
-def _fold(text: str) -> str:
-    """Accents dropped (NFKD): "Forlì" and "Forli" match alike."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def _name_pattern(name: str) -> str | None:
-    words = re.findall(r"[^\W\d_]+", _fold(name))
+    words = re.findall(r"[^\W\d_]+", without_accents(name))
     if not words:
         return None
     return _SEPARATOR.join(re.escape(w) for w in words)
@@ -108,7 +104,7 @@ class Registry:
     def name_at(self, text: str, pos: int) -> NameMatch | None:
         """The chamber named at `pos` of `text`: the longest registry name there; several chamber names joined
         ("Cremona - Lecco - Pavia") are the merged chamber of exactly those, or an unknown merged chamber."""
-        folded = _fold(text)
+        folded = without_accents(text)
         if len(folded) != len(text):  # NFKD changed the length: match on the text itself
             folded = text
         first = self._single_at(text, folded, pos)

@@ -101,6 +101,7 @@ class TableRegion:
     first_line: int
     last_line: int
     source: str  # "tabs" or "aligned"
+    boundaries: tuple[tuple[int, int], ...] = ()  # column separators of an aligned region
 
 
 class DocumentModel:
@@ -123,15 +124,12 @@ class DocumentModel:
             line = self._lines[number - 1]
             line.region, line._boundaries = region, boundaries
         # the continuation lines of rows wrapped over several lines are read as part of their row's first line
-        self.continued = frozenset(n for k, region in enumerate(self.regions) if region.source == "aligned"
+        self.continued = frozenset(n for region in self.regions if region.source == "aligned"
                                    for n in _join_wrapped_rows(self._lines[region.first_line - 1:region.last_line],
-                                                               self._region_boundaries(k)))
+                                                               region.boundaries))
         self._content = [line for line in self._lines
                          if line.number not in self.skipped and line.number not in self.continued]
         self._content_numbers = [line.number for line in self._content]
-
-    def _region_boundaries(self, region: int) -> list[tuple[int, int]]:
-        return self._region_of[self.regions[region].first_line][1] or []
 
     def line(self, number: int) -> Line:
         return self._lines[number - 1]
@@ -204,14 +202,18 @@ class DocumentModel:
 
     def _add_region(self, lo: int, hi: int, source: str, boundaries: list[tuple[int, int]] | None) -> None:
         region = len(self.regions)
-        self.regions.append(TableRegion(lo + 1, hi, source))
+        self.regions.append(TableRegion(lo + 1, hi, source, tuple(boundaries or ())))
         for idx in range(lo, hi):
             self._region_of[idx + 1] = (region, boundaries)
 
 
 # -- cells ----------------------------------------------------------------------------------------------------
 def _clean(text: str) -> str:
-    return strip_html(text) if "<" in text else collapse(text)
+    if "<" in text:
+        return strip_html(text)
+    if "  " not in text and text.isprintable():
+        return text.strip()  # most cells: nothing to fold (collapse's own shortcut, without the call)
+    return collapse(text)
 
 
 def _plain_cells(text: str, number: int) -> tuple[Cell, ...]:
@@ -224,11 +226,8 @@ def _plain_cells(text: str, number: int) -> tuple[Cell, ...]:
 
 def _tab_cells(text: str, number: int) -> tuple[Cell, ...]:
     cells, pos = [], 0
-    tagged = "<" in text
     for part in text.split("\t"):
-        # most cells need only a strip (what _clean does to a cell with no tag, no double space, no odd space)
-        clean = part.strip() if not tagged and "  " not in part and part.isprintable() else _clean(part)
-        cells.append(Cell(clean, number, pos, pos + len(part)))
+        cells.append(Cell(_clean(part), number, pos, pos + len(part)))
         pos += len(part) + 1
     return tuple(cells)
 
@@ -278,8 +277,7 @@ def _aligned_cells(text: str, number: int, boundaries: list[tuple[int, int]]) ->
         part = text[pos:start] if start > pos else ""
         lead = len(part) - len(part.lstrip())
         body = part.strip()
-        clean = body if "<" not in body and "  " not in body and body.isprintable() else _clean(body)
-        cells.append(Cell(clean, number, pos + lead, pos + lead + len(body)))
+        cells.append(Cell(_clean(body), number, pos + lead, pos + lead + len(body)))
         pos = end
     while len(cells) > 1 and not cells[-1].text:
         cells.pop()
@@ -292,7 +290,7 @@ _WRAPPED_ROW_CELLS = 3  # a row's first line must start this many cells (a table
 _TABLE_GAP = 3  # blank positions between two columns of a table printed from a PDF (justified prose prints 2)
 
 
-def _join_wrapped_rows(lines: list[Line], boundaries: list[tuple[int, int]]) -> list[int]:
+def _join_wrapped_rows(lines: list[Line], boundaries: Sequence[tuple[int, int]]) -> list[int]:
     """In an aligned region printed from a PDF table (`pdftotext -layout`), a row's cells wrap over several lines,
     top-aligned: its first line starts every cell, the next lines carry on some of them. A line continues the row
     above when each of its cells carries on a cell of the line above that had to wrap there (a text of several

@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+from ccperf.extract.text import without_accents
 from ccperf.model import Reading
 
 _NOT_NAME = re.compile(r"[^a-z0-9%]+")
@@ -31,10 +31,7 @@ _BELOW = float("-inf")  # a similarity known to be under the minimum asked for
 @lru_cache(maxsize=_CACHE_SIZE)
 def normalise_name(text: str | None) -> str:
     """Lower case ASCII words: accents dropped, punctuation and whitespace runs → one space."""
-    text = text or ""
-    if not text.isascii():  # NFKD and combining marks only matter outside ASCII
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = without_accents(text or "")
     # Every run of other characters (whitespace included) becomes one space, so no double spaces remain.
     return _NOT_NAME.sub(" ", text.lower()).strip()
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ccperf.extract.text import SourceText
+from ccperf.extract.text import SourceText, without_accents
 from ccperf.model import ExtractionResult, Objective, Provenance, Quarantined, Reading, ReadingComponent
 
 MAX_PERCENT = 1000.0
@@ -40,9 +39,7 @@ _HEADER = re.compile(
 
 
 def _fold(text: str) -> str:
-    if not text.isascii():  # accents dropped (an ASCII text has none to drop)
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    text = text.lower()
+    text = without_accents(text).lower()
     return " ".join(re.sub(r"[^a-z0-9%]+", " ", text).split())
 
 

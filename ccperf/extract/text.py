@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -108,6 +109,13 @@ def _make_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 
 _BACKREFERENCE = re.compile(r"\\[1-9]")
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+
+
+def without_accents(text: str) -> str:
+    """Accents dropped (NFKD, combining marks removed): "Forlì" reads as "Forli". ASCII text is returned as is."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def positions_of(text: str, needles: Iterable[str]) -> set[int]:

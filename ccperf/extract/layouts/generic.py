@@ -21,7 +21,6 @@ review, not to the marts.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ccperf.extract.document import Line
@@ -29,6 +28,7 @@ from ccperf.extract.linking import link_restatements, normalise_name
 from ccperf.extract.numbers import parse_measure, parse_number, reported_value
 from ccperf.extract.parser import LayoutParser
 from ccperf.extract.profiles import Profile
+from ccperf.extract.text import without_accents
 from ccperf.extract.vocab import parse_status
 from ccperf.model import Objective, Reading
 
@@ -42,9 +42,7 @@ _HEADER_MAX = 60  # characters: a header cell is a few words
 
 
 def _norm(text: str) -> str:
-    text = text.lower()
-    if not text.isascii():  # accents dropped (an ASCII text has none to drop)
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = without_accents(text.lower())
     return " ".join(re.sub(r"[^a-z%]+", " ", text).split())
 
 
