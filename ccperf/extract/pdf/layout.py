@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 _COLUMN_TOLERANCE = 3.0  # points: phrases starting this close are in the same column
 _ROW_PITCH_RATIO = 1.12  # a pitch this much above the tightest one in a table starts a new row
+_CELL_PITCH = 1.25  # type sizes: lines of one cell wrapped inside a table follow each other at most this far
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,11 @@ def _fits_a_cell(line: TextLine, columns: list[float]) -> bool:
     return not after or line.x1 <= min(after) + _COLUMN_TOLERANCE
 
 
+def _at_cell_pitch(above: TextLine, below: TextLine) -> bool:
+    """`below` follows `above` as the next line of a cell wrapped inside a table does (rows are spaced wider)."""
+    return below.top - above.top <= _CELL_PITCH * below.size
+
+
 def _near(x: float, columns: list[float]) -> bool:
     return any(abs(x - c) <= _COLUMN_TOLERANCE for c in columns)
 
@@ -172,7 +178,7 @@ def _one_wrapped_row(lines: Sequence[TextLine], columns: list[float]) -> bool:
     fills fewer, every phrase inside a cell of the first."""
     if len(lines) < 3 or len(lines[0].phrases) != len(columns):
         return False
-    if any(b.top - a.top > 1.25 * b.size for a, b in zip(lines, lines[1:], strict=False)):
+    if not all(_at_cell_pitch(a, b) for a, b in zip(lines, lines[1:], strict=False)):
         return False
     return all(len(line.phrases) < len(columns) and _in_cells(line, columns, lines[0]) for line in lines[1:])
 
@@ -212,17 +218,14 @@ def _runs(lines: list[TextLine]) -> list[list[TextLine]]:
 
 
 def _on_columns(line: TextLine, columns: list[float]) -> bool:
-    return all(any(abs(p[0].x0 - x) <= _COLUMN_TOLERANCE for x in columns) for p in line.phrases)
+    return all(_near(p[0].x0, columns) for p in line.phrases)
 
 
 def _in_a_cell(line: TextLine, columns: list[float], row: TextLine) -> bool:
     """A one-phrase line that is part of a cell of `row` wrapped over lines: it starts on a column and ends
     before the row's next cell starts (text at the margin running across the cells is a paragraph, not a cell;
     the row's own cells, not all the columns, because two tables on different grids can follow each other)."""
-    if len(line.phrases) != 1 or not _on_columns(line, columns):
-        return False
-    after = [p[0].x0 for p in row.phrases if p[0].x0 > line.x0 + _COLUMN_TOLERANCE]
-    return not after or line.x1 <= min(after) + _COLUMN_TOLERANCE
+    return len(line.phrases) == 1 and _in_cells(line, columns, row)
 
 
 _VALUE_CHARS = set("0123456789%,.-+/<>=≥≤€")
@@ -259,8 +262,7 @@ def _table_spans(run: list[TextLine], columns: list[float]) -> list[tuple[int, i
                 j = k
                 continue
             # wrapped cells of the last row: lines on the columns right under it, at a cell's line pitch
-            while j < len(run) and _in_a_cell(run[j], columns, row) and \
-                    run[j].top - run[j - 1].top <= 1.25 * run[j].size:
+            while j < len(run) and _in_a_cell(run[j], columns, row) and _at_cell_pitch(run[j - 1], run[j]):
                 j += 1
             break
         rows = [line for line, row in zip(run[i:j], is_row[i:j], strict=True) if row]
@@ -281,7 +283,7 @@ def _cells_above(run: list[TextLine], start: int, floor: int, columns: list[floa
         heading = line.x0 <= columns[0] + _COLUMN_TOLERANCE and abs(line.size - run[start].size) > 0.3
         if heading or not _in_a_cell(line, columns, run[start]):
             break
-        if first < start and below.top - line.top > 1.25 * below.size:
+        if first < start and not _at_cell_pitch(line, below):
             break
         first -= 1
     return first
@@ -360,12 +362,12 @@ def _wrapped_pairs(run: list[TextLine], tables: dict[int, tuple[int, list[float]
         columns = [p[0].x0 for p in line.phrases]
         k = _wrapped_end(run, i + 1, columns, line, taken, inner_only=True)
         second = run[k] if k < len(run) and k not in taken else None
-        shared = 0 if second is None or len(second.phrases) < 2 else \
-            sum(len(c) >= 2 for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases)))
-        if k == i + 1 or shared < 2:
+        clusters = [] if second is None or len(second.phrases) < 2 else \
+            _cluster(p[0].x0 for p in (*line.phrases, *second.phrases))
+        if k == i + 1 or sum(len(c) >= 2 for c in clusters) < 2:
             i += 1
             continue
-        both = [min(c) for c in _cluster(p[0].x0 for p in (*line.phrases, *second.phrases))]
+        both = [min(c) for c in clusters]
         end = _wrapped_end(run, k + 1, both, second, taken)
         tables[i] = (end, both, False)
         taken.update(range(i, end))
@@ -376,7 +378,7 @@ def _wrapped_header(first: TextLine, second: TextLine) -> bool:
     """Two lines that are one row, not a header and its row: the second follows at a cell's line pitch (rows
     are spaced wider) and leaves the first cell empty (a header wrapped over two lines, its rows on the next
     page)."""
-    return second.top - first.top <= 1.25 * second.size and second.x0 > first.x0 + _COLUMN_TOLERANCE
+    return _at_cell_pitch(first, second) and second.x0 > first.x0 + _COLUMN_TOLERANCE
 
 
 def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: TextLine, taken: set[int],
@@ -384,7 +386,7 @@ def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: Tex
     """Where the lines from `start` that continue the cells of `row` (at a cell's line pitch) end; with
     `inner_only`, lines in its first cell do not count (a paragraph under a line of spaced words)."""
     end = start
-    while end < len(run) and end not in taken and run[end].top - run[end - 1].top <= 1.25 * run[end].size:
+    while end < len(run) and end not in taken and _at_cell_pitch(run[end - 1], run[end]):
         line = run[end]
         if inner_only and not (line.x0 > columns[0] + _COLUMN_TOLERANCE and _in_cells(line, columns, row)):
             break
@@ -397,10 +399,10 @@ def _wrapped_end(run: list[TextLine], start: int, columns: list[float], row: Tex
 def _in_cells(line: TextLine, columns: list[float], row: TextLine) -> bool:
     """Every phrase of the line starts on a column and ends before the next cell of `row` (a header's words
     wrapped in several of its cells)."""
+    if not _on_columns(line, columns):
+        return False
     starts = [p[0].x0 for p in row.phrases]
     for phrase in line.phrases:
-        if not _near(phrase[0].x0, columns):
-            return False
         after = [x for x in starts if x > phrase[0].x0 + _COLUMN_TOLERANCE]
         if after and phrase[-1].x1 > min(after) + _COLUMN_TOLERANCE:
             return False
