@@ -109,13 +109,18 @@ def _found_share(result: ExtractionResult, original: ExtractionResult) -> tuple[
     return found / max(1, len(original.readings)), list((want - got).elements())[:5]
 
 
+def _not_installed(tool: str, packages: str) -> None:
+    """A Debian tool a test needs is missing: skipped here, a failure in CI (.ci/run installs it)."""
+    if "CI" in os.environ:
+        raise AssertionError(f"{tool} is missing: .ci/run installs {packages}")
+    pytest.skip(f"{tool} is not installed (apt-get install {packages}; .ci/run does it)")
+
+
 def _needs_ocr() -> None:
     try:
         ocr_language()
     except OcrUnavailable:
-        if "CI" in __import__("os").environ:
-            raise
-        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-ita; .ci/run does it)")
+        _not_installed("Tesseract", "tesseract-ocr tesseract-ocr-ita")
 
 
 # -------------------------------------------------------------------------------------------- the renderings
@@ -173,9 +178,7 @@ def test_a_pdf_printed_by_a_browser_reads_like_the_text_original(pdf_dir: Path, 
     """Another writer's PDF (other font, paragraph spacing, borders as filled rectangles, rows cut by page breaks
     and continued on the next page): the same readings as the text original and as the labelled sample."""
     if pdf_render_browser.chromium() is None:
-        if "CI" in __import__("os").environ:
-            raise AssertionError("chromium is missing: .ci/run installs it")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+        _not_installed("chromium", "chromium")
     result = _extracted(_printed(pdf_dir, name, rendering), pdf_cache)
     assert result.error is None and result.document is not None and result.document.source_format == "pdf"
     share, missing = _found_share(result, _original(name))
@@ -205,9 +208,7 @@ def test_a_text_converted_by_pdftotext_layout_reads_like_the_original(pdf_dir: P
     spaces): the readings of the text original."""
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
-        if "CI" in os.environ:
-            raise AssertionError("pdftotext is missing: .ci/run installs poppler-utils")
-        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils; .ci/run does it)")
+        _not_installed("pdftotext", "poppler-utils")
     text = tmp_path / f"{Path(name).stem}.txt"
     subprocess.run([pdftotext, "-layout", str(_rendered(pdf_dir, name, "ruled")), str(text)], check=True)
     result = extract_file(text)
@@ -222,7 +223,7 @@ def test_a_table_row_cut_by_a_page_break_is_one_row(tmp_path: Path) -> None:
     """A ruled row too tall for what is left of its page goes on on the next one (its sides drawn to the page's
     end, no rule across): it is read as one row, on the line where it starts, its two parts joined cell by cell."""
     if pdf_render_browser.chromium() is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
+        _not_installed("chromium", "chromium")
     long_name = "Secondo indicatore " + " ".join(f"parola{i}" for i in range(900)) + " FINE"
     lines = [f"Paragrafo {i} del testo che precede la tabella." for i in range(50)]
     lines += ["Indicatore\tTarget\tConsuntivo", "Primo indicatore\t≥ 10\t12", f"{long_name}\t≥ 5\t7 FINE",
