@@ -53,10 +53,11 @@ def table_like(line: Line) -> bool:
                    for c in line.filled)
     if len(text) > 100 or not _DIGIT.search(text):
         return False  # prose, or words only: a plain line needs a value to look like table content
-    values = len(NUMBER_RE.findall(text)) + len(DATE_RE.findall(text))
-    if not values:
-        return False
-    return bool(_OPERATOR.match(text)) or values >= len(_WORD.findall(text))
+    numbers, words = len(NUMBER_RE.findall(text)), len(_WORD.findall(text))
+    if numbers and numbers >= words:
+        return True  # (the usual case, decided without the dates: they only add values)
+    values = numbers + len(DATE_RE.findall(text))
+    return values > 0 and (values >= words or bool(_OPERATOR.match(text)))
 
 
 def _row_marks(parsed: ParsedSegment) -> list[tuple[int, tuple[str, ...]]]:

@@ -238,7 +238,7 @@ def parse_count(text: str | None) -> float | None:
     return parse_word_number(text) if not text.strip()[:1].isdigit() else parse_number(text.strip())
 
 
-YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
+YEAR_RE = re.compile(r"((?:1(?<!\w1)9|2(?<!\w2)0)\d\d)\b")  # r"\b((?:19|20)\d\d)\b", starting with its digit
 
 
 def find_years(text: str) -> list[int]:
@@ -246,8 +246,9 @@ def find_years(text: str) -> list[int]:
     return [int(y) for y in YEAR_RE.findall(text)]
 
 
-# Dates: "31/12/2019", "18.11.2024", "12-12-2019".
-DATE_RE = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
+# Dates: "31/12/2019", "18.11.2024", "12-12-2019". The pattern starts with the digit it needs ("\d(?<!\w\d)": a
+# digit not after a word character, i.e. r"\b\d"), so the regex engine skips ahead to digits.
+DATE_RE = re.compile(r"(\d(?<!\w\d)\d?)[/.\-](\d{1,2})[/.\-](\d{4})\b")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
