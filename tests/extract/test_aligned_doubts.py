@@ -75,3 +75,20 @@ def test_a_row_whose_cells_go_on_over_the_next_line_is_told() -> None:
     assert wraps_as_aligned_row(model, 4)  # joined by the model: its continuation carries on the name
     assert wraps_as_aligned_row(model, 6)  # the next line has cells of its own
     assert not wraps_as_aligned_row(model, 1)
+
+
+def test_a_value_printed_in_words_on_a_row_of_one_line_is_published() -> None:
+    """Targets and results are often words ("Referti OIV", "In corso di regolare realizzazione"): in aligned text
+    they are doubted only where the row wraps over lines, not on a row printed on one line."""
+    rows = [("Indicatore", "Target", "Consuntivo"),
+            ("Attuazione adempimenti Piano Anticorruzione", "Referti OIV", "Referti OIV"),
+            ("Avvio del progetto transizione energetica", "Avvio del progetto", "In corso di realizzazione"),
+            ("Numero di eventi realizzati", ">= 10", "12")]
+    text = "Relazione sulla performance 2024\n\n" + "".join(f"{a:<46}{b:<21}{c}\n" for a, b, c in rows)
+    readings = _read(text)
+    assert [(r.indicator_name, r.target_raw, r.actual_raw) for r in readings] == [
+        ("Attuazione adempimenti Piano Anticorruzione", "Referti OIV", "Referti OIV"),
+        ("Avvio del progetto transizione energetica", "Avvio del progetto", "In corso di realizzazione"),
+        ("Numero di eventi realizzati", ">= 10", "12")]
+    assert all(r.confidence is not None and r.confidence >= CONFIDENCE_FOR_REVIEW for r in readings)
+    assert not any("for review" in (r.notes or "") for r in readings)

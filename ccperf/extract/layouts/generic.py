@@ -290,7 +290,23 @@ class GenericTables(LayoutParser):
             return self.header.doubt
         if not cells.get("indicator") and "indicator" in self.header.roles:
             return f"the row's name cell is empty: {WRAPPED_REST}"
+        if not (self._carried_on(line) or _goes_on_from_above(cells.get("indicator", ""))):
+            return None  # a row on one line: a cell of words ("Referti OIV") is a value printed in words
         return value_doubt(cells.get("target", ""), cells.get("actual", ""), cells.get("_before_target", ""))
+
+    def _carried_on(self, line: Line) -> bool:
+        """The row's cells go on over the next line (`pdftotext -layout` wraps a table's cells): the document
+        model joined a continuation to it, or the next line of its table leaves the name cell empty and fills
+        another."""
+        model = self.ctx.model
+        assert model is not None and self.header is not None
+        if line.number + 1 in model.continued:
+            return True
+        if line.number >= len(model.texts) or (below := model.line(line.number + 1)).region != line.region:
+            return False
+        cells, _ = _place(self.header, below)
+        return cells is not None and not cells.get("indicator") and any(
+            text for role, text in cells.items() if not role.startswith("_"))
 
     def _row_objective(self, line_no: int, objective_cell: str, cells: dict[str, str]
                        ) -> tuple[str | None, str | None]:
@@ -319,6 +335,11 @@ class GenericTables(LayoutParser):
                 reading.table_role = "summary"
             else:
                 seen[key] = reading
+
+
+def _goes_on_from_above(name: str) -> bool:
+    """A name cell starting in lower case carries on a sentence: the rest of the row above, wrapped."""
+    return name[:1].islower()
 
 
 def _for_review(reading: Reading, doubt: str) -> None:
