@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ccperf.extract.document import Line
+from ccperf.extract.layouts.doubts import CONFIDENCE_WHEN_DOUBTFUL, WRAPPED_REST, is_wrapped_rest, value_doubt
 from ccperf.extract.linking import link_restatements, normalise_name
 from ccperf.extract.numbers import parse_measure, parse_number, reported_value
 from ccperf.extract.parser import LayoutParser
@@ -85,6 +86,20 @@ class Vocabulary:
                        if word.startswith("%") and text.startswith(word)]
         return min(ranked)[1] if ranked else None
 
+    def roles_in(self, cell: str) -> list[str]:
+        """The roles of the header words a cell holds one after the other ("Algoritmo Target 2024 Consuntivo":
+        formula, target, actual): more than one, and the columns were printed too close to be told apart."""
+        parts, roles = _norm(cell).split(" "), []
+        while parts:
+            found = [(k, self._ranks[" ".join(parts[:k])]) for k in range(len(parts), 0, -1)
+                     if " ".join(parts[:k]) in self._ranks]
+            if not found:
+                break
+            k, (_, role) = found[0]
+            roles.append(role)
+            parts = parts[k:]
+        return roles
+
     def heading_level(self, text: str) -> str | None:
         return next((level for pattern, level in self.headings if pattern.search(text)), None)
 
@@ -119,6 +134,7 @@ class _Header:
     region: int | None
     roles: list[str | None]
     name: str | None = None  # the indicator named by a key row above a header without a name column
+    doubt: str | None = None  # why its rows may be misread (cells of several columns run together)
 
 
 @dataclass
@@ -174,8 +190,19 @@ class GenericTables(LayoutParser):
         named = set(roles) - {None}
         has_name = "indicator" in named or "objective" in named or self.named is not None
         if has_name and named & {"target", "actual"} and sum(r is not None for r in roles) >= 0.6 * len(line.filled):
-            return _Header(line.number, line.region, _trimmed(roles, line.texts), self.named)
+            return _Header(line.number, line.region, _trimmed(roles, line.texts), self.named, self._merged(line))
         return None
+
+    def _merged(self, line: Line) -> str | None:
+        for text in line.filled:
+            if len(set(roles := self.vocabulary.roles_in(text))) >= 2:
+                return f"header cell '{text[:60]}' holds the columns {', '.join(roles)}"
+        return None
+
+    def _aligned(self, line: Line) -> bool:
+        """The line's cells were told apart by spaces (not tabs): a boundary may have been missed."""
+        model = self.ctx.model
+        return model is not None and line.region is not None and model.regions[line.region].source == "aligned"
 
     def _single(self, line: Line, text: str) -> None:
         """A line of one cell: an objective heading, its title, the status of the row above, or prose."""
@@ -241,8 +268,45 @@ class GenericTables(LayoutParser):
             notes="; ".join(f"{role}: {cells[role]}" for role in ("formula", "notes", "deviation") if cells.get(role))
             or None,
             extraction_method="generic", confidence=_confidence(name, target, actual, placed_by_count))
+        if doubt := self._doubt(line, cells):
+            _for_review(reading, doubt)
+            last = self.last
+            if is_wrapped_rest(doubt) and last is not None and self.model_line(last).region == line.region:
+                _for_review(last, "the line below carries on its cells: its name or values were cut")
         self.out.readings.append(reading)
         self.last = reading
+
+    def model_line(self, reading: Reading) -> Line:
+        assert self.ctx.model is not None
+        return self.ctx.model.line(reading.provenance.source_line)
+
+    def _doubt(self, line: Line, cells: dict[str, str]) -> str | None:
+        """Why a row read from aligned text may be misread (layouts/doubts.py), or None; tab rows are not
+        doubted: their cells end where the converter said."""
+        assert self.header is not None
+        if not self._aligned(line):
+            return None
+        if self.header.doubt:
+            return self.header.doubt
+        if not cells.get("indicator") and "indicator" in self.header.roles:
+            return f"the row's name cell is empty: {WRAPPED_REST}"
+        if not (self._carried_on(line) or _goes_on_from_above(cells.get("indicator", ""))):
+            return None  # a row on one line: a cell of words ("Referti OIV") is a value printed in words
+        return value_doubt(cells.get("target", ""), cells.get("actual", ""), cells.get("_before_target", ""))
+
+    def _carried_on(self, line: Line) -> bool:
+        """The row's cells go on over the next line (`pdftotext -layout` wraps a table's cells): the document
+        model joined a continuation to it, or the next line of its table leaves the name cell empty and fills
+        another."""
+        model = self.ctx.model
+        assert model is not None and self.header is not None
+        if line.number + 1 in model.continued:
+            return True
+        if line.number >= len(model.texts) or (below := model.line(line.number + 1)).region != line.region:
+            return False
+        cells, _ = _place(self.header, below)
+        return cells is not None and not cells.get("indicator") and any(
+            text for role, text in cells.items() if not role.startswith("_"))
 
     def _row_objective(self, line_no: int, objective_cell: str, cells: dict[str, str]
                        ) -> tuple[str | None, str | None]:
@@ -271,6 +335,18 @@ class GenericTables(LayoutParser):
                 reading.table_role = "summary"
             else:
                 seen[key] = reading
+
+
+def _goes_on_from_above(name: str) -> bool:
+    """A name cell starting in lower case carries on a sentence: the rest of the row above, wrapped."""
+    return name[:1].islower()
+
+
+def _for_review(reading: Reading, doubt: str) -> None:
+    if reading.confidence is not None and reading.confidence <= CONFIDENCE_WHEN_DOUBTFUL:
+        return  # already doubted
+    reading.confidence = min(reading.confidence or 0.0, CONFIDENCE_WHEN_DOUBTFUL)
+    reading.notes = "; ".join(filter(None, (f"for review: {doubt}", reading.notes)))
 
 
 def _trimmed(roles: list[str | None], texts: list[str]) -> list[str | None]:
@@ -325,6 +401,8 @@ def _cells(texts: list[str], roles: list[str | None], offset: int) -> dict[str, 
             elif cells.get("objective") and "_next" not in cells and text:
                 cells["_next"] = text  # the cell after a bare code: the objective's title
             continue
+        if role == "target" and i > 0:
+            cells["_before_target"] = texts[i - 1]  # a target printed one space after it runs into it
         if role in cells and cells[role]:
             if role == "objective" and text:
                 cells[role] = text  # strategic, then operational objective: the row belongs to the last

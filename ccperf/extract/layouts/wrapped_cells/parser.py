@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ccperf.extract.layouts.doubts import wraps_as_aligned_row
 from ccperf.extract.layouts.wrapped_cells import words as w
 from ccperf.extract.layouts.wrapped_cells.cells import RowCells, read_list, read_standard
 from ccperf.extract.layouts.wrapped_cells.facts import text_facts
@@ -132,7 +133,19 @@ class WrappedCells(LayoutParser):
             self.quarantine(block.lines[0].number, f"{block.reason} (table of {objective.objective_code})",
                             describe(block.lines), block.lines[-1].number)
         for row in rows:
+            if self.cut_by_wrapping(row):
+                self.quarantine(row.source_line, "indicator row printed as space-aligned columns wrapped over "
+                                f"lines (table of {objective.objective_code}): its name and values would be cut "
+                                "at the first line", describe([*row.description, *row.printed]), row.last_line)
+                continue
             self.read_row(objective, row)
+
+    def cut_by_wrapping(self, row: RowLines) -> bool:
+        """This layout reads a row's lines as printed; a table printed with its cells wrapped in aligned columns
+        (`pdftotext -layout` of a table) leaves the rest of every cell on lines it does not read."""
+        model = self.ctx.model
+        assert model is not None
+        return any(wraps_as_aligned_row(model, p.number) for p in [*row.description, *row.tipo_lines, *row.cells])
 
     def read_row(self, objective: Objective, row: RowLines) -> None:
         tipo = row.tipo
