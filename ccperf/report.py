@@ -105,6 +105,7 @@ def load_publication(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "quality": quality(con),
         "quarantine": quarantine(con),
         "files_not_loaded": files_not_loaded(con),
+        "disagreements": disagreements(con),
         "segments": _rows(con, """
             select document_file, line_start, line_end, chamber_name, layout, parser_status, coverage, table_lines
             from marts.dim_segment order by document_file, line_start""") if _has_table(con, "marts", "dim_segment")
@@ -236,6 +237,18 @@ def files_not_loaded(con: duckdb.DuckDBPyConnection) -> list[Row] | None:
     return _rows(con, """
         select document_file, status, message from audit.document_files where status <> 'extracted'
         order by document_file""")
+
+
+def disagreements(con: duckdb.DuckDBPyConnection) -> list[Row] | None:
+    """Readings two documents of one chamber and year print differently: the one kept (current), the other, and
+    the rule that decided (None for a publication made before the mart existed)."""
+    if not _has_table(con, "marts", "fact_reading_disagreement"):
+        return None
+    return _rows(con, """
+        select chamber_name, year, indicator_name, disagreement, differences, kept_document_file,
+               kept_source_line, other_document_file, other_source_line, decided_by, is_undecided
+        from marts.fact_reading_disagreement
+        order by is_undecided desc, chamber_name, year, other_document_file, other_source_line""")
 
 
 # ---------------------------------------------------------------- formatting
@@ -630,6 +643,26 @@ def section_quarantine(data: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def section_disagreements(data: dict[str, Any]) -> str:
+    rows = data.get("disagreements")
+    if rows is None:
+        return "<p>This publication does not say where documents disagree (published by an older version).</p>"
+    if not rows:
+        return ("<p>No two documents of the same chamber and year print a reading differently: every current "
+                "reading is the only one printed.</p>")
+    undecided = sum(1 for r in rows if r["is_undecided"])
+    parts = [f"<p>{len(rows)} readings are printed differently by two documents of the same chamber and year; "
+             "the kept one is current, the other is not counted."
+             + (f" <b>{undecided} undecided</b>: nothing tells the documents apart, declare which one supersedes "
+                "the other in raw/manifest.toml." if undecided else "") + "</p>"]
+    parts.append(html_table(
+        ["Chamber", "Year", "Indicator", "What differs", "Kept (current)", "Other", "Decided by"],
+        [(r["chamber_name"] or "?", r["year"] or "?", short(r["indicator_name"], 60), r["differences"],
+          f"{r['kept_document_file'] or '-'}:{r['kept_source_line'] or '-'}",
+          f"{r['other_document_file']}:{r['other_source_line']}", r["decided_by"]) for r in rows], numeric=[1]))
+    return "".join(parts)
+
+
 def section_review(data: dict[str, Any]) -> str:
     items, segments = data["review"], data.get("segments")
     parts = []
@@ -667,6 +700,9 @@ SECTIONS: list[tuple[str, str, str, Callable[[dict[str, Any]], str]]] = [
      "critical failure stops publication, a warning is reported.", section_quality),
     ("quarantine", "Quarantined blocks and files not loaded", "What the extraction set aside instead of guessing.",
      section_quarantine),
+    ("disagreements", "Documents that disagree", "Where two documents of one chamber and year (an original and "
+     "its correction, two copies, two kinds of report) print one reading differently: which one is kept, and why.",
+     section_disagreements),
     ("review", "Needs review", "What needs a human look, as `ccperf review` lists it: segments not read or partial "
      "(coverage: the share of a segment's table lines its rows account for), findings, files not loaded, "
      "quarantined blocks, generic readings under the confidence threshold, reconciliation mismatches.",

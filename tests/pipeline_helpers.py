@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -237,3 +238,10 @@ def current_duplicates(db: Path) -> list[tuple]:
     """Current readings sharing chamber, year, objective and indicator (there must be none)."""
     return query(db, "select chamber_key, year, objective_ref, indicator_ref, reading_occurrence, count(*) "
                      "from marts.fact_indicator_reading where is_current group by all having count(*) > 1")
+
+
+def report_json(page: str) -> dict[str, Any]:
+    """The data a report page embeds (every number it shows)."""
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
+    assert found, "no embedded report data"
+    return json.loads(found.group(1))

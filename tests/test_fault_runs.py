@@ -37,6 +37,7 @@ from tests.pipeline_helpers import (
     current_duplicates,
     flat,
     query,
+    report_json,
     without_root_powers,
     write_rettifica,
 )
@@ -205,6 +206,14 @@ def test_every_disagreement_is_a_finding_with_both_file_lines(folder: Folder) ->
     out = flat(folder.first.stdout)
     assert "[warning] marts_reading_disagreements: expect_column_values_to_be_null on differences" in out
     assert f"{RETTIFICA}:145 other={CREMONA_2020}:143 chamber_name=Cremona year=2020" in out
+    # the report lists them, the same rows, with the rule that decided
+    page = (folder.data / "marts" / "report.html").read_text(encoding="utf-8")
+    reported = [(r["kept_document_file"], r["kept_source_line"], r["other_document_file"], r["other_source_line"],
+                 r["differences"], r["decided_by"], r["is_undecided"]) for r in report_json(page)["disagreements"]]
+    assert sorted(reported) == rows
+    assert "4 readings are printed differently by two documents of the same chamber and year" in page
+    assert "undecided" not in page.split('id="disagreements"')[1].split("</section>")[0].replace("is_undecided", "")
+    assert f"<td>{BRESCIA_COPY}:2526</td>" in page
     # and `ccperf status` lists them
     status = flat(folder.status.stdout)
     assert "Readings two documents of the same chamber and year print differently" in status

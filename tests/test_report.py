@@ -24,15 +24,9 @@ from ccperf.land import land_documents, record_files
 from ccperf.publish import publish_marts, read_manifest
 from ccperf.report import ReportError, write_report
 from tests.conftest import RAW_DIR
-from tests.pipeline_helpers import MANTOVA_BUNDLE, TRUNCATE_AT
+from tests.pipeline_helpers import MANTOVA_BUNDLE, TRUNCATE_AT, report_json
 
 MARTS = ("dim_document", "dim_indicator", "fact_indicator_reading", "fact_performance_score", "fact_mission_spending")
-
-
-def report_json(page: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
-    assert found, "no embedded report data"
-    return json.loads(found.group(1))
 
 
 def plotly_figures(page: str) -> dict[str, list[dict[str, Any]]]:
@@ -253,6 +247,11 @@ def test_nothing_quarantined_is_said_in_a_sentence(settings: Settings, data: dic
     assert data["files_not_loaded"] == []
     assert "fig-quarantine" not in figures
     assert "No block was quarantined" in page and "Every file in raw/ was loaded." in page
+
+
+def test_no_disagreement_is_said_in_a_sentence(settings: Settings, data: dict, page: str) -> None:
+    assert data["disagreements"] == [] == warehouse_rows(settings, "select * from marts.fact_reading_disagreement")
+    assert "No two documents of the same chamber and year print a reading differently" in page
 
 
 def test_every_figure_is_listed_and_drawn_once(data: dict, figures: dict, page: str) -> None:
