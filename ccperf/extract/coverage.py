@@ -97,7 +97,7 @@ def measure(model: DocumentModel, segment: Segment, parsed: ParsedSegment, heade
     for first, last in _spans(plain):
         i = bisect.bisect_left(starts, first - _ROW_REACH)
         if not (i < len(starts) and starts[i] <= last):
-            unread += [n for n in plain if first <= n <= last]
+            unread += plain[bisect.bisect_left(plain, first):bisect.bisect_right(plain, last)]  # (plain is sorted)
     unread.sort()
     return Coverage(len(lines), len(lines) - len(unread), tuple(_spans(unread)))
 
