@@ -324,6 +324,24 @@ def test_altered_copy_shifted_lines_and_values():
     assert (row.target_operator, row.target_value, row.target_unit) == (">=", 12.0, "giorni")
 
 
+def test_a_column_header_printed_on_one_line_is_a_header():
+    """A converter that does not wrap the table's column header (`pdftotext -raw`) prints it on one line: it is read
+    as the header, not as the start of the first row's name; every row reads as in the original."""
+    raw = DOC.read_text(encoding="utf-8")
+    one_line = raw.replace("Descrizione Tipo Valore Atteso \nValore \n\nRaggiunto \nNote \n",
+                           "Descrizione Tipo Valore Atteso Valore Raggiunto Note\n")
+    assert one_line.count("Descrizione Tipo Valore Atteso Valore Raggiunto Note") == 20
+    result = extract_source(source_from_bytes("one_line.txt", one_line.encode("utf-8")))
+    original = extract_file(DOC)
+
+    def rows(res):
+        return sorted((r.indicator_name, r.target_raw, r.actual_raw, r.status) for r in res.readings)
+
+    assert len(result.readings) == 46 and rows(result) == rows(original)
+    assert not any(r.indicator_name.startswith("Descrizione") for r in result.readings)
+    assert result.quarantined == original.quarantined == []
+
+
 # -- the same excerpts printed without blank lines (or with them doubled) -------------------------------------------
 def _relaid(text: str, kind: str) -> str:
     """The excerpt as another converter prints it: blank lines (and lines holding only spaces) removed, or each

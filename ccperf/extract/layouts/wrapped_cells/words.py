@@ -21,7 +21,16 @@ OBJECTIVE_LEVELS = {"".join(k.split()).lower(): v for k, v in PROFILE.table("obj
 OBJECTIVE = re.compile(rf"^\s*(?P<kind>{_spaced(PROFILE.words('objective_headers'))})\s+{_CODE}\s*$")
 MISSION = re.compile(rf"^\s*(?:{PROFILE.alternation('mission_heading')})\s+(?P<code>\d{{2,3}})\s*:")
 TABLE_HEADING = PROFILE.pattern("table_heading", r"^\s*{}\s*$", 0)
-COLUMN_HEADER = re.compile(rf"^\s*(?:{_spaced(PROFILE.words('column_header_lines'))})\s*$")
+
+
+def _runs(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The header lines and every run of consecutive ones joined (a converter that does not wrap the header prints
+    it on one line: "Descrizione Tipo Valore Atteso Valore Raggiunto Note"), the longest first."""
+    runs = {" ".join(lines[i:j]) for i in range(len(lines)) for j in range(i + 1, len(lines) + 1)}
+    return tuple(sorted(runs, key=len, reverse=True))
+
+
+COLUMN_HEADER = re.compile(rf"^\s*(?:{_spaced(_runs(PROFILE.words('column_header_lines')))})\s*$")
 STATUS_LINE = PROFILE.pattern("status_line", r"^\s*{}\s*$", 0)
 RESTATED_VALUE = PROFILE.pattern("restated_value_label", r"^\s*{}\s*:?\s*", re.I)
 SUSPENDED = PROFILE.pattern("suspended_words", r"\b{}\b")
