@@ -342,6 +342,24 @@ def test_a_column_header_printed_on_one_line_is_a_header():
     assert result.quarantined == original.quarantined == []
 
 
+def test_a_row_holding_the_header_or_no_value_is_quarantined_not_read():
+    """Text converted in another reading order (`pdftotext` in its default mode) puts the column header's words
+    into a row, or a row's values away from it: such a row is quarantined with the reason, not published."""
+    mixed = parse_excerpt("Ob. Operativo 2020_04_02_01 \n\nTitolo dell'obiettivo \n\nIndicatori \n\n"
+                          "Descrizione Tipo Contenimento costi postali OPERATIVO <=100% 4,53% Modalità \n\n"
+                          "OBIETTIVO CONSEGUITO \n")
+    assert mixed.readings == []
+    (block,) = mixed.quarantined
+    assert block.reason == ("the column header's words read as a cell ('Descrizione Tipo Contenimento costi "
+                            "post') (table of 2020_04_02_01)")
+    assert "Contenimento costi postali" in block.text
+    empty = parse_excerpt(HEADER + "Contenimento costi postali OPERATIVO \n\nOBIETTIVO CONSEGUITO \n")
+    assert empty.readings == []
+    assert [q.reason for q in empty.quarantined] == [
+        "row without a target or a result: its cells were not found where this layout prints them "
+        "(table of 2020_04_02_01)"]
+
+
 # -- the same excerpts printed without blank lines (or with them doubled) -------------------------------------------
 def _relaid(text: str, kind: str) -> str:
     """The excerpt as another converter prints it: blank lines (and lines holding only spaces) removed, or each

@@ -170,6 +170,10 @@ class WrappedCells(LayoutParser):
             target_operator=cells.target.operator, target_unit=cells.target.unit, actual_raw=cells.actual,
             actual_value=cells.actual_value, status=status, line_end=row.last_line,
             notes=_notes(cells, remark_text))
+        if reason := _not_a_row(reading):
+            self.quarantine(row.source_line, f"{reason} (table of {objective.objective_code})",
+                            describe([*row.description, *row.printed]), row.last_line)
+            return
         self.add_reading(objective, reading)
         self.restated(reading, row.remarks)
         for fact in text_facts([*cells.groups, row.remarks], reading.indicator_name):
@@ -238,3 +242,15 @@ def _notes(cells: RowCells, remark_text: str) -> str | None:
 
 
 parse = WrappedCells.parse
+
+
+def _not_a_row(reading: Reading) -> str | None:
+    """Why cells read as a row cannot be one (a converter printed the table in another order: the header's words
+    in the row, or no value where every row of this layout has one), or None."""
+    if reading.target_raw is None and reading.actual_raw is None:
+        return "row without a target or a result: its cells were not found where this layout prints them"
+    for cell in (reading.indicator_name, reading.target_raw, reading.actual_raw):
+        words = (cell or "").split()
+        if words and set(words[:2]) <= w.HEADER_WORDS:
+            return f"the column header's words read as a cell ('{cell[:40]}')"
+    return None

@@ -30,6 +30,8 @@ def _runs(lines: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(runs, key=len, reverse=True))
 
 
+# every word of the column header: a cell starting with two of them (or being one) holds the header itself
+HEADER_WORDS = frozenset(word for line in PROFILE.words("column_header_lines") for word in line.split())
 COLUMN_HEADER = re.compile(rf"^\s*(?:{_spaced(_runs(PROFILE.words('column_header_lines')))})\s*$")
 STATUS_LINE = PROFILE.pattern("status_line", r"^\s*{}\s*$", 0)
 RESTATED_VALUE = PROFILE.pattern("restated_value_label", r"^\s*{}\s*:?\s*", re.I)
