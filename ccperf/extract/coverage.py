@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ccperf.extract.document import DocumentModel, Line
-from ccperf.extract.numbers import DATE_RE, NUMBER_RE
+from ccperf.extract.numbers import DATE_RE, count_numbers, has_number
 from ccperf.extract.parser import ParsedSegment
 from ccperf.model import Provenance, Quarantined, Segment
 
@@ -49,11 +49,11 @@ def table_like(line: Line) -> bool:
     if not text:
         return False
     if line.is_row:  # a row holding a value cell: a short cell with a number, an operator or a date
-        return any(len(c) <= 30 and (NUMBER_RE.search(c) or _OPERATOR.match(c) or DATE_RE.search(c))
+        return any(len(c) <= 30 and (has_number(c) or _OPERATOR.match(c) or DATE_RE.search(c))
                    for c in line.filled)
     if len(text) > 100 or not _DIGIT.search(text):
         return False  # prose, or words only: a plain line needs a value to look like table content
-    numbers, words = len(NUMBER_RE.findall(text)), len(_WORD.findall(text))
+    numbers, words = count_numbers(text), len(_WORD.findall(text))
     if numbers and numbers >= words:
         return True  # (the usual case, decided without the dates: they only add values)
     values = numbers + len(DATE_RE.findall(text))

@@ -32,6 +32,21 @@ def strip_html(text: str | None) -> str:
 
 # A number as printed: optional sign (a space may follow it: "- 15"), digits with "." or "," groups.
 NUMBER_RE = re.compile(r"(?<![\w.,])([+\-−–]\s?)?(\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\w])")
+# The same matches (places and spans, no groups) from a pattern that starts with the sign or digit a number starts
+# with, then tests the character before it: the regex engine skips ahead to those characters instead of trying the
+# lookbehind at every position. For counting and finding numbers where their parts are not needed.
+_NUMBER_SPANS = re.compile(r"[+\-−–\d](?<![\w.,].)(?:(?<=\d)(?:\d{0,2}(?:[.\s]\d{3})+(?:,\d+)?|\d*(?:[.,]\d+)*)"
+                           r"|(?<=[+\-−–])\s?(?:\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*))(?!\w)")
+
+
+def count_numbers(text: str) -> int:
+    """How many numbers NUMBER_RE finds in a text."""
+    return len(_NUMBER_SPANS.findall(text))
+
+
+def has_number(text: str) -> bool:
+    """Whether NUMBER_RE finds a number in a text."""
+    return _NUMBER_SPANS.search(text) is not None
 
 
 _SIGNED_DIGITS = re.compile(r"([+-])?\s?([\d.,]+)")

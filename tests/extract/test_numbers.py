@@ -3,7 +3,10 @@ import datetime as dt
 import pytest
 
 from ccperf.extract.numbers import (
+    NUMBER_RE,
+    count_numbers,
     excel_serial_to_date,
+    has_number,
     parse_date,
     parse_measure,
     parse_number,
@@ -77,3 +80,19 @@ def test_dates_and_spreadsheet_serials() -> None:
     assert parse_date("18.11.2024") == dt.date(2024, 11, 18)
     assert excel_serial_to_date(43697.0) == dt.date(2019, 8, 20)
     assert excel_serial_to_date(12.5) is None
+
+
+@pytest.mark.parametrize("text", [
+    "94,56% 85% 100,00%", "- 15 imprese", "a-5", "x1.234,5", ".31/12/2019", "1.2.2019", "n.7 e 22 314 pratiche",
+    "+ 3,5 e −2", "2024_01", "12 345 678,9 €", "abc 7", "", "–", "3.200.000,00 vs 3.100.000,00", ",5 e 5,", "١٢ ٣",
+])
+def test_count_numbers_and_has_number_agree_with_number_re(text: str) -> None:
+    assert count_numbers(text) == len(NUMBER_RE.findall(text))
+    assert has_number(text) == (NUMBER_RE.search(text) is not None)
+
+
+def test_count_numbers_reads_numbers_as_printed() -> None:
+    assert count_numbers("94,56% 85% 100,00%") == 3
+    assert count_numbers("3.200.000,00 vs 3.100.000,00") == 2
+    assert count_numbers("- 15 imprese su 22 314") == 2  # a sign and its space; a space grouping thousands
+    assert count_numbers("a-5") == 1 and not has_number("2024_01") and not has_number("x12")
