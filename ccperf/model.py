@@ -118,6 +118,9 @@ class Objective:
     notes: str | None = None
 
 
+FOR_REVIEW = "for review: "  # a doubted reading's notes start with it, then the reason (`ccperf review` shows it)
+
+
 @dataclass
 class Reading:
     provenance: Provenance

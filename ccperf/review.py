@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from ccperf.model import FOR_REVIEW
+
 _SEGMENT_PRIORITY = {"failed": 1, "not_read": 1, "partial": 2, "unknown_layout": 2, "no_parser": 2}
 _EXCERPT = 140
 
@@ -53,6 +55,11 @@ def _short(text: Any) -> str:
 def _has(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? and "
                             "table_name = ?", [schema, table]).fetchone()[0])
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.columns where table_schema = ? and "
+                            "table_name = ? and column_name = ?", [schema, table, column]).fetchone()[0])
 
 
 def _segments(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
@@ -93,12 +100,21 @@ def _quarantine(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
 def _readings(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:
     if not _has(con, "marts", "review_readings"):
         return []
+    notes = "notes" if _has_column(con, "marts", "review_readings", "notes") else "null"  # an older publication
     return [ReviewItem(6, "reading", file, line, line,
-                       f"generic reading, confidence {confidence:.2f}: {_short(name)}",
+                       f"generic reading, confidence {confidence:.2f}{_doubt(note)}: {_short(name)}",
                        _short(f"target {target or '-'}; result {actual or '-'}"))
-            for file, line, name, target, actual, confidence in con.execute(
-                "select document_file, source_line, indicator_name, target_raw, actual_raw, confidence "
+            for file, line, name, target, actual, confidence, note in con.execute(
+                f"select document_file, source_line, indicator_name, target_raw, actual_raw, confidence, {notes} "
                 "from marts.review_readings order by confidence, document_file, source_line").fetchall()]
+
+
+def _doubt(notes: str | None) -> str:
+    """The reason the reader doubted a row, from its notes ("for review: <reason>; ..."), as " (<reason>)"."""
+    if not notes or not notes.startswith(FOR_REVIEW):
+        return ""
+    return f" ({_short(notes[len(FOR_REVIEW):].split('; ')[0])})"
+
 
 
 def _ocr_pages(con: duckdb.DuckDBPyConnection) -> list[ReviewItem]:

@@ -24,14 +24,19 @@ import re
 from dataclasses import dataclass, field
 
 from ccperf.extract.document import Line
-from ccperf.extract.layouts.doubts import CONFIDENCE_WHEN_DOUBTFUL, WRAPPED_REST, is_wrapped_rest, value_doubt
+from ccperf.extract.layouts.doubts import (
+    CONFIDENCE_WHEN_DOUBTFUL,
+    WRAPPED_REST,
+    is_wrapped_rest,
+    value_doubt,
+)
 from ccperf.extract.linking import link_restatements, normalise_name
 from ccperf.extract.numbers import parse_measure, parse_number, reported_value
 from ccperf.extract.parser import LayoutParser
 from ccperf.extract.profiles import Profile
 from ccperf.extract.text import without_accents
 from ccperf.extract.vocab import parse_status
-from ccperf.model import Objective, Reading
+from ccperf.model import FOR_REVIEW, Objective, Reading
 
 ROLES = ("indicator", "formula", "objective", "target", "actual", "achievement", "weight", "baseline", "type",
          "status", "notes", "deviation", "unit")
@@ -346,7 +351,7 @@ def _for_review(reading: Reading, doubt: str) -> None:
     if reading.confidence is not None and reading.confidence <= CONFIDENCE_WHEN_DOUBTFUL:
         return  # already doubted
     reading.confidence = min(reading.confidence or 0.0, CONFIDENCE_WHEN_DOUBTFUL)
-    reading.notes = "; ".join(filter(None, (f"for review: {doubt}", reading.notes)))
+    reading.notes = "; ".join(filter(None, (f"{FOR_REVIEW}{doubt}", reading.notes)))
 
 
 def _trimmed(roles: list[str | None], texts: list[str]) -> list[str | None]:

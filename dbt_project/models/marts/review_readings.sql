@@ -11,6 +11,7 @@ select
     indicator_name,
     target_raw,
     actual_raw,
-    confidence
+    confidence,
+    notes  -- why the reader doubted it ("for review: ..."), and what else it noted
 from {{ ref('stg_raw__indicator_readings') }}
 where needs_review
