@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from ccperf.extract.numbers import (
+    DATE_RE,
     NUMBER_RE,
+    YEAR_RE,
     count_numbers,
     excel_serial_to_date,
     has_number,
@@ -96,3 +98,15 @@ def test_count_numbers_reads_numbers_as_printed() -> None:
     assert count_numbers("3.200.000,00 vs 3.100.000,00") == 2
     assert count_numbers("- 15 imprese su 22 314") == 2  # a sign and its space; a space grouping thousands
     assert count_numbers("a-5") == 1 and not has_number("2024_01") and not has_number("x12")
+
+
+@pytest.mark.parametrize(("text", "dates", "years"), [
+    ("al 31/12/2019 e al 18.11.2024", [("31", "12", "2019"), ("18", "11", "2024")], ["2019", "2024"]),
+    ("x31/12/2019", [], ["2019"]),  # a date glued to a word is no date; its year stands alone after "/"
+    ("RISULTATO ATTESO 2023", [], ["2023"]),
+    ("codice 2024_01, A2023, 120245", [], []),  # a year inside a code or a longer number is no year
+    ("12-12-2019 e 1.2.2019", [("12", "12", "2019"), ("1", "2", "2019")], ["2019", "2019"]),
+])
+def test_dates_and_years_stand_alone(text: str, dates: list, years: list) -> None:
+    assert DATE_RE.findall(text) == dates
+    assert YEAR_RE.findall(text) == years
