@@ -358,6 +358,10 @@ def test_a_row_holding_the_header_or_no_value_is_quarantined_not_read():
     assert [q.reason for q in empty.quarantined] == [
         "row without a target or a result: its cells were not found where this layout prints them "
         "(table of 2020_04_02_01)"]
+    for parsed in (mixed, empty):  # the derived row counts count the rows read, the status lines too
+        counts = {f.fact_name: f.value for f in parsed.facts if f.fact_name.startswith("count_indicator_rows")}
+        assert counts == {"count_indicator_rows": 0.0, "count_indicator_rows_obiettivo_conseguito": 0.0,
+                          "count_indicator_rows_sospeso": 0.0}
 
 
 # -- the same excerpts printed without blank lines (or with them doubled) -------------------------------------------

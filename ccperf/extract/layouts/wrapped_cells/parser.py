@@ -156,7 +156,6 @@ class WrappedCells(LayoutParser):
         remark_text = joined(row.remarks)
         if row.status is not None:
             status = parse_status(row.status.text)
-            self.status_lines += 1
         else:
             status = parse_status(remark_text)
             cells.notes.append("no status line ('OBIETTIVO ...'); status "
@@ -174,6 +173,7 @@ class WrappedCells(LayoutParser):
             self.quarantine(row.source_line, f"{reason} (table of {objective.objective_code})",
                             describe([*row.description, *row.printed]), row.last_line)
             return
+        self.status_lines += row.status is not None  # (counted for the rows read, as count_indicator_rows is)
         self.add_reading(objective, reading)
         self.restated(reading, row.remarks)
         for fact in text_facts([*cells.groups, row.remarks], reading.indicator_name):
@@ -241,9 +241,6 @@ def _notes(cells: RowCells, remark_text: str) -> str | None:
     return "; ".join(notes) or None
 
 
-parse = WrappedCells.parse
-
-
 def _not_a_row(reading: Reading) -> str | None:
     """Why cells read as a row cannot be one (a converter printed the table in another order: the header's words
     in the row, or no value where every row of this layout has one), or None."""
@@ -254,3 +251,6 @@ def _not_a_row(reading: Reading) -> str | None:
         if words and set(words[:2]) <= w.HEADER_WORDS:
             return f"the column header's words read as a cell ('{cell[:40]}')"
     return None
+
+
+parse = WrappedCells.parse
