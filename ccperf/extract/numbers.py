@@ -31,12 +31,15 @@ def strip_html(text: str | None) -> str:
 
 
 # A number as printed: optional sign (a space may follow it: "- 15"), digits with "." or "," groups.
-NUMBER_RE = re.compile(r"(?<![\w.,])([+\-−–]\s?)?(\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*)(?![\w])")
+_SIGN = r"[+\-−–]"
+_DIGITS = r"\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*"
+_DIGITS_AFTER_THE_FIRST = r"\d{0,2}(?:[.\s]\d{3})+(?:,\d+)?|\d*(?:[.,]\d+)*"  # _DIGITS, its first digit read
+NUMBER_RE = re.compile(rf"(?<![\w.,])({_SIGN}\s?)?({_DIGITS})(?![\w])")
 # The same matches (places and spans, no groups) from a pattern that starts with the sign or digit a number starts
 # with, then tests the character before it: the regex engine skips ahead to those characters instead of trying the
 # lookbehind at every position. For counting and finding numbers where their parts are not needed.
-_NUMBER_SPANS = re.compile(r"[+\-−–\d](?<![\w.,].)(?:(?<=\d)(?:\d{0,2}(?:[.\s]\d{3})+(?:,\d+)?|\d*(?:[.,]\d+)*)"
-                           r"|(?<=[+\-−–])\s?(?:\d{1,3}(?:[.\s]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)*))(?!\w)")
+_NUMBER_SPANS = re.compile(rf"[+\-−–\d](?<![\w.,].)(?:(?<=\d)(?:{_DIGITS_AFTER_THE_FIRST})|(?<={_SIGN})\s?(?:{_DIGITS}))"
+                           r"(?!\w)")
 
 
 def count_numbers(text: str) -> int:
