@@ -25,6 +25,7 @@ from itertools import accumulate, count
 from typing import NamedTuple
 
 from ccperf.extract.numbers import collapse, strip_html
+from ccperf.extract.text import JoinedLines
 
 _GAP = re.compile(r" {2,}")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?(?:pag(?:ina|\.)?\s*)?\d{1,4}(?:\s*(?:di|/|of)\s*\d{1,4})?(?:\s*-)?\s*$", re.I)
@@ -402,28 +403,13 @@ def _next_to_break(i: int, page_breaks: frozenset[int]) -> bool:
     return i + 1 in page_breaks or i in page_breaks
 
 
-def _lines_holding(texts: list[str], word: str) -> list[int]:
-    """Indexes of the lines holding a lower-case ASCII word in any case, found by one scan of the lower-cased text
-    (a line is found by counting line breaks: lower() may lengthen a character, never adds or drops a break)."""
-    low = "\n".join(texts).lower()
-    out: list[int] = []
-    line, last, pos = 0, 0, low.find(word)
-    while pos >= 0:
-        line += low.count("\n", last, pos)
-        out.append(line)
-        last = low.find("\n", pos)
-        if last < 0:
-            break
-        pos = low.find(word, last)
-    return out
-
-
 def _pages(texts: list[str], page_breaks: frozenset[int]) -> list[tuple[int, int]]:
     """(first, last) 1-based lines of each page: pages end at a form feed, or after a "Pagina N" line when the
     text has no form feeds."""
     ends = sorted(b - 1 for b in page_breaks if b > 1)
     if not ends:
-        ends = [i + 1 for i in _lines_holding(texts, "pag") if _PAGE_WORD.match(texts[i]) and _PAGE_NUMBER.match(texts[i])]
+        candidates = JoinedLines(texts).lines_with("pag", any_case=True)  # every "Pagina N" line says it
+        ends = [i + 1 for i in candidates if _PAGE_WORD.match(texts[i]) and _PAGE_NUMBER.match(texts[i])]
     pages, first = [], 1
     for end in ends:
         if end >= first:
