@@ -135,6 +135,10 @@ class DocumentModel:
     def line(self, number: int) -> Line:
         return self._lines[number - 1]
 
+    def is_aligned(self, line: Line) -> bool:
+        """The line is a row of space-aligned columns: its cells were told apart by spaces, not tabs."""
+        return line.region is not None and self.regions[line.region].source == "aligned"
+
     def content(self, first: int, last: int) -> list[Line]:
         """The lines first..last (1-based, inclusive) without page furniture (and the blank lines around it, so
         that a table or a paragraph cut by a page break reads on)."""

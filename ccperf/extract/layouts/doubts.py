@@ -60,7 +60,7 @@ def wraps_as_aligned_row(model: DocumentModel, number: int) -> bool:
     if number + 1 in model.continued:
         return True
     here = model.line(number)
-    if here.region is None or model.regions[here.region].source != "aligned" or len(here.filled) < 2:
+    if not model.is_aligned(here) or len(here.filled) < 2:
         return False
     if number >= len(model.texts):
         return False

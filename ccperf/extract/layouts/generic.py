@@ -207,7 +207,7 @@ class GenericTables(LayoutParser):
     def _aligned(self, line: Line) -> bool:
         """The line's cells were told apart by spaces (not tabs): a boundary may have been missed."""
         model = self.ctx.model
-        return model is not None and line.region is not None and model.regions[line.region].source == "aligned"
+        return model is not None and model.is_aligned(line)
 
     def _single(self, line: Line, text: str) -> None:
         """A line of one cell: an objective heading, its title, the status of the row above, or prose."""

@@ -89,7 +89,7 @@ class AreaObjectiveTables(LayoutParser):
     def aligned(self, line: Line) -> bool:
         """The line is a row of space-aligned columns (its cells have character spans to compare)."""
         assert self.ctx.model is not None
-        return line.region is not None and self.ctx.model.regions[line.region].source == "aligned"
+        return self.ctx.model.is_aligned(line)
 
     def handle(self, line: Line) -> None:
         filled = line.filled
